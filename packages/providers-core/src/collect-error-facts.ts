@@ -1,0 +1,43 @@
+import type { ErrorFacts } from './error-facts.js';
+import type { HeaderSource } from './retry-after.js';
+
+const MAX_CAUSE_DEPTH = 5;
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/**
+ * Reads the facts any HTTP SDK error tends to carry, by shape rather than by class, so it
+ * works for every SDK without importing one: `status`, `headers`, the class name, and a
+ * socket error code anywhere in the `cause` chain. Never throws.
+ */
+export function collectErrorFacts(thrown: unknown): ErrorFacts {
+  const facts: ErrorFacts = {};
+  const status = field(thrown, 'status');
+  if (typeof status === 'number') facts.status = status;
+
+  const headers = field(thrown, 'headers');
+  if (typeof headers === 'object' && headers !== null) facts.headers = headers as HeaderSource;
+
+  if (thrown instanceof Error) {
+    facts.errorClass = thrown.constructor.name;
+    facts.message = thrown.message;
+  } else if (typeof thrown === 'string') {
+    facts.message = thrown;
+  }
+
+  let cause: unknown = thrown;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && cause !== undefined; depth += 1) {
+    const code = text(field(cause, 'code'));
+    if (code && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) {
+      facts.socketCode = code;
+      break;
+    }
+    cause = field(cause, 'cause');
+  }
+  return facts;
+}

@@ -1,0 +1,373 @@
+import { linkedController, sleep } from './abortable.js';
+import type { StreamEvent } from './chat.js';
+import { CircuitBreaker, type BreakerTicket } from './circuit-breaker.js';
+import { systemClock, type Clock } from './clock.js';
+import { FAILOVER_POLICY } from './failover-policy.js';
+import type { HealthStore } from './health-store.js';
+import { nextWithin } from './idle-timeout.js';
+import type {
+  PoolEvent,
+  PoolProfile,
+  PoolRequest,
+  PoolStreamEvent,
+  ProfileSnapshot,
+} from './pool-types.js';
+import { ProfileHealth, type CooldownOptions } from './profile-health.js';
+import { ProfileSelector, type SelectionStrategy } from './profile-selector.js';
+import { ProviderError, isProviderError } from './provider-error.js';
+import { ProvidersUnavailableError, type AttemptRecord } from './providers-unavailable-error.js';
+
+/** Options for `ProviderPool`. Durations in milliseconds. */
+export interface ProviderPoolOptions {
+  profiles: readonly PoolProfile[];
+  /** Default `'priority'`. */
+  strategy?: SelectionStrategy;
+  /** Most attempts one call makes, across all profiles. Default 6. */
+  maxAttempts?: number;
+  /** Deadline of one call. Default 120 000. */
+  deadlineMs?: number;
+  /** Longest the pool waits for a profile to recover inside one call. Default 30 000. */
+  maxWaitMs?: number;
+  /** A stream with no event for this long is a `timeout`. Default 60 000. */
+  idleTimeoutMs?: number;
+  /** Backoff before retrying the same profile after `server_error` or `network`. Default 250. */
+  retryBackoffMs?: number;
+  breaker?: { maxFailures?: number; resetTimeoutMs?: number; probeTimeoutMs?: number };
+  cooldowns?: CooldownOptions;
+  healthStore?: HealthStore;
+  clock?: Clock;
+  /** Typed observability events; the pool itself never logs. */
+  onEvent?: (event: PoolEvent) => void;
+}
+
+/** Options for one call. */
+export interface PoolCallOptions {
+  /** The caller's cancellation; aborting stops the upstream request and records nothing. */
+  signal?: AbortSignal;
+  /** Overrides the pool's deadline for this call. */
+  deadlineMs?: number;
+}
+
+interface ProfileRuntime {
+  profile: PoolProfile;
+  breaker: CircuitBreaker;
+  inFlight: number;
+  totals: { attempts: number; successes: number; failures: number };
+}
+
+type AttemptOutcome = { ok: true } | { ok: false; error: ProviderError };
+
+/**
+ * A pool of provider profiles behind one streaming call, with failover, cooldowns and
+ * circuit breaking as the failover table of the design fixes them.
+ */
+export class ProviderPool {
+  private readonly runtimes: ProfileRuntime[];
+  private readonly order: string[];
+  private readonly health: ProfileHealth;
+  private readonly selector: ProfileSelector;
+  private readonly clock: Clock;
+  private readonly settings: Required<
+    Pick<ProviderPoolOptions, 'maxAttempts' | 'deadlineMs' | 'maxWaitMs' | 'idleTimeoutMs' | 'retryBackoffMs'>
+  >;
+  private readonly emit: (event: PoolEvent) => void;
+
+  constructor(options: ProviderPoolOptions) {
+    if (options.profiles.length === 0) throw new RangeError('profiles must not be empty');
+    const names = new Set(options.profiles.map((profile) => profile.name));
+    if (names.size !== options.profiles.length) throw new RangeError('profile names must be unique');
+
+    this.clock = options.clock ?? systemClock;
+    this.emit = (event) => options.onEvent?.(event);
+    this.settings = {
+      maxAttempts: options.maxAttempts ?? 6,
+      deadlineMs: options.deadlineMs ?? 120_000,
+      maxWaitMs: options.maxWaitMs ?? 30_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
+      retryBackoffMs: options.retryBackoffMs ?? 250,
+    };
+    this.health = new ProfileHealth({
+      ...options.cooldowns,
+      clock: this.clock,
+      onChange: this.emit,
+      ...(options.healthStore ? { store: options.healthStore } : {}),
+    });
+    this.selector = new ProfileSelector(options.strategy ?? 'priority');
+    this.order = options.profiles.map((profile) => profile.name);
+    this.runtimes = options.profiles.map((profile) => ({
+      profile,
+      inFlight: 0,
+      totals: { attempts: 0, successes: 0, failures: 0 },
+      breaker: new CircuitBreaker({
+        ...options.breaker,
+        clock: this.clock,
+        onTransition: (from, to) => this.emit({ type: 'breaker', profile: profile.name, from, to }),
+      }),
+    }));
+  }
+
+  /**
+   * Streams one chat call, failing over between profiles until the first content event has
+   * been yielded. After that, an upstream failure throws a `ProviderError` marked `partial`.
+   * Throws `ProvidersUnavailableError` when no profile can take the call in time.
+   */
+  async *stream(request: PoolRequest, options: PoolCallOptions = {}): AsyncGenerator<PoolStreamEvent, void> {
+    const deadlineMs = options.deadlineMs ?? this.settings.deadlineMs;
+    const deadlineAtMs = this.clock.now() + deadlineMs;
+    const call = linkedController([options.signal], deadlineMs);
+    const attempts: AttemptRecord[] = [];
+    const excluded = new Set<string>();
+    const retriedOnce = new Set<string>();
+    let retryProfile: string | undefined;
+    let minContextWindow = 0;
+    let lastFailure: { profile: string; error: ProviderError } | undefined;
+
+    try {
+      while (true) {
+        if (call.controller.signal.aborted) throw abortedError(call.controller.signal.reason);
+        if (attempts.length >= this.settings.maxAttempts) {
+          throw this.unavailable(attempts, minContextWindow);
+        }
+
+        const chosen = this.choose(excluded, minContextWindow, retryProfile);
+        retryProfile = undefined;
+        if (!chosen) {
+          const waitMs = this.recoveryWaitMs(excluded, minContextWindow);
+          const remainingMs = deadlineAtMs - this.clock.now();
+          if (waitMs !== undefined && waitMs <= Math.min(this.settings.maxWaitMs, remainingMs)) {
+            await sleep(waitMs, call.controller.signal).catch((reason: unknown) => {
+              throw abortedError(reason);
+            });
+            continue;
+          }
+          throw this.unavailable(attempts, minContextWindow);
+        }
+
+        const { runtime, ticket } = chosen;
+        const name = runtime.profile.name;
+        if (lastFailure && lastFailure.profile !== name) {
+          const { profile: from, error } = lastFailure;
+          this.emit({ type: 'failover', from, to: name, reason: error.reason });
+          yield { type: 'failover', from, to: name, reason: error.reason, message: error.message };
+        }
+
+        const startedAtMs = this.clock.now();
+        const outcome = yield* this.attempt(runtime, ticket, request, call.controller.signal, attempts.length + 1);
+        const durationMs = this.clock.now() - startedAtMs;
+        if (outcome.ok) {
+          attempts.push({ profile: name, durationMs });
+          return;
+        }
+
+        const { error } = outcome;
+        attempts.push({ profile: name, reason: error.reason, message: error.message, durationMs });
+        const policy = FAILOVER_POLICY[error.reason];
+        if (!policy.tryNext && !policy.retrySameOnce) throw error;
+
+        lastFailure = { profile: name, error };
+        if (policy.retrySameOnce && !retriedOnce.has(name)) {
+          retriedOnce.add(name);
+          retryProfile = name;
+          await sleep(this.settings.retryBackoffMs, call.controller.signal).catch((reason: unknown) => {
+            throw abortedError(reason);
+          });
+          continue;
+        }
+        excluded.add(name);
+        if (error.reason === 'context_overflow') {
+          minContextWindow = Math.max(minContextWindow, (runtime.profile.contextWindow ?? 0) + 1);
+        }
+      }
+    } finally {
+      call.dispose();
+    }
+  }
+
+  /** Every profile's state now, for status pages. Never contains credentials. */
+  snapshot(): ProfileSnapshot[] {
+    return this.runtimes.map((runtime) => {
+      const { profile, breaker } = runtime;
+      const blocked = this.health.unavailability(profile.name, profile.model);
+      const breakerState = breaker.state.state;
+      const state: ProfileSnapshot['state'] = blocked
+        ? blocked.kind === 'disabled'
+          ? 'disabled'
+          : 'cooling_down'
+        : breakerState === 'open'
+          ? 'circuit_open'
+          : 'ok';
+      return {
+        name: profile.name,
+        provider: profile.provider.kind,
+        model: profile.model,
+        priority: profile.priority ?? 0,
+        state,
+        ...(blocked?.kind === 'cooldown' ? { cooldownUntilMs: blocked.untilMs } : {}),
+        ...(blocked?.kind === 'disabled' ? { disabledUntilMs: blocked.untilMs } : {}),
+        ...(blocked ? { unavailableReason: blocked.reason } : {}),
+        breaker: breakerState,
+        inFlight: runtime.inFlight,
+        totals: { ...runtime.totals },
+      };
+    });
+  }
+
+  private choose(
+    excluded: ReadonlySet<string>,
+    minContextWindow: number,
+    preferred: string | undefined,
+  ): { runtime: ProfileRuntime; ticket: BreakerTicket } | undefined {
+    const usable = this.runtimes.filter(
+      (runtime) =>
+        !excluded.has(runtime.profile.name) &&
+        (runtime.profile.contextWindow ?? 0) >= minContextWindow &&
+        !this.health.unavailability(runtime.profile.name, runtime.profile.model) &&
+        runtime.breaker.canAttempt(),
+    );
+    const preferredRuntime = usable.find((runtime) => runtime.profile.name === preferred);
+    const runtime =
+      preferredRuntime ??
+      this.selector.select(
+        usable.map((candidate) => ({
+          name: candidate.profile.name,
+          priority: candidate.profile.priority ?? 0,
+          weight: candidate.profile.weight ?? 1,
+          inFlight: candidate.inFlight,
+          totalAttempts: candidate.totals.attempts,
+          runtime: candidate,
+        })),
+        this.order,
+      )?.runtime;
+    if (!runtime) return undefined;
+    const ticket = runtime.breaker.acquire();
+    return ticket ? { runtime, ticket } : undefined;
+  }
+
+  /** Milliseconds until the soonest profile that could serve this call recovers. */
+  private recoveryWaitMs(excluded: ReadonlySet<string>, minContextWindow: number): number | undefined {
+    const now = this.clock.now();
+    let soonest: number | undefined;
+    for (const runtime of this.runtimes) {
+      const { profile } = runtime;
+      if (excluded.has(profile.name) || (profile.contextWindow ?? 0) < minContextWindow) continue;
+      const blocked = this.health.unavailability(profile.name, profile.model);
+      const atMs = Math.max(blocked?.untilMs ?? now, runtime.breaker.availableAtMs());
+      if (soonest === undefined || atMs < soonest) soonest = atMs;
+    }
+    return soonest === undefined ? undefined : Math.max(0, soonest - now);
+  }
+
+  private unavailable(
+    attempts: readonly AttemptRecord[],
+    minContextWindow: number,
+  ): ProvidersUnavailableError {
+    const retryAfterMs = this.recoveryWaitMs(new Set(), minContextWindow);
+    const tried = attempts.map((attempt) => `${attempt.profile}: ${attempt.reason ?? 'ok'}`);
+    const detail = tried.length > 0 ? ` (attempts: ${tried.join(', ')})` : '';
+    return new ProvidersUnavailableError({
+      attempts,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      message: `No provider profile is available${detail}`,
+    });
+  }
+
+  private async *attempt(
+    runtime: ProfileRuntime,
+    ticket: BreakerTicket,
+    request: PoolRequest,
+    callSignal: AbortSignal,
+    attemptNumber: number,
+  ): AsyncGenerator<PoolStreamEvent, AttemptOutcome> {
+    const { profile } = runtime;
+    const upstream = linkedController([callSignal]);
+    const startedAtMs = this.clock.now();
+    const held: StreamEvent[] = [];
+    let contentSent = false;
+    let settled = false;
+    runtime.inFlight += 1;
+    runtime.totals.attempts += 1;
+    this.emit({ type: 'attempt-start', profile: profile.name, attempt: attemptNumber });
+
+    const finish = (outcome: 'success' | ProviderError): void => {
+      settled = true;
+      const durationMs = this.clock.now() - startedAtMs;
+      if (outcome === 'success') {
+        runtime.totals.successes += 1;
+        runtime.breaker.onSuccess(ticket);
+        this.health.recordSuccess(profile.name, profile.model);
+      } else if (outcome.reason === 'aborted') {
+        runtime.breaker.release(ticket);
+      } else {
+        runtime.totals.failures += 1;
+        if (FAILOVER_POLICY[outcome.reason].countsForBreaker) runtime.breaker.onFailure(ticket);
+        else runtime.breaker.release(ticket);
+        this.health.recordFailure({
+          profile: profile.name,
+          model: profile.model,
+          reason: outcome.reason,
+          ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }),
+        });
+      }
+      const result = outcome === 'success' ? 'success' : outcome.reason;
+      this.emit({ type: 'attempt-end', profile: profile.name, attempt: attemptNumber, durationMs, outcome: result });
+    };
+
+    const stream = profile.provider.stream(
+      { ...request, model: profile.model },
+      { signal: upstream.controller.signal },
+    );
+    const iterator = stream[Symbol.asyncIterator]();
+    try {
+      while (true) {
+        const next = await nextWithin(iterator.next(), this.settings.idleTimeoutMs, () =>
+          upstream.controller.abort(),
+        );
+        if (next.done) break;
+        const event = next.value;
+        if (!contentSent && event.type === 'metadata') {
+          held.push(event);
+          continue;
+        }
+        if (!contentSent) {
+          contentSent = true;
+          yield { type: 'serving', profile: profile.name, model: profile.model };
+          yield* held;
+        }
+        yield event;
+      }
+      if (!contentSent) {
+        yield { type: 'serving', profile: profile.name, model: profile.model };
+        yield* held;
+      }
+      finish('success');
+      return { ok: true };
+    } catch (thrown) {
+      const error = callSignal.aborted
+        ? abortedError(callSignal.reason)
+        : toProviderError(thrown).with({ profile: profile.name });
+      finish(error);
+      if (contentSent || error.reason === 'aborted') throw error.with({ partial: contentSent });
+      return { ok: false, error };
+    } finally {
+      if (!settled) {
+        // The caller stopped reading: nothing is held against the profile.
+        runtime.breaker.release(ticket);
+      }
+      runtime.inFlight -= 1;
+      upstream.controller.abort();
+      upstream.dispose();
+      void iterator.return?.()?.catch?.(() => undefined);
+    }
+  }
+}
+
+function toProviderError(thrown: unknown): ProviderError {
+  if (isProviderError(thrown)) return thrown;
+  const message = thrown instanceof Error ? thrown.message : 'provider failed';
+  return new ProviderError(message, { reason: 'unknown', cause: thrown });
+}
+
+function abortedError(reason: unknown): ProviderError {
+  const message = reason instanceof Error ? reason.message : 'call aborted by the caller';
+  return new ProviderError(message, { reason: 'aborted', cause: reason });
+}
