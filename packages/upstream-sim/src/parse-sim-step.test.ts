@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+
+import { parseSimStep } from './parse-sim-step.js';
+
+describe('parseSimStep', () => {
+  it('accepts every kind of step', () => {
+    const steps = [
+      { kind: 'ok' },
+      { kind: 'ok', fixture: 'anthropic-tool-use', latencyMs: 5, chunkDelayMs: 1 },
+      { kind: 'error', case: 'openai-insufficient-quota', latencyMs: 0 },
+      { kind: 'error', status: 502, headers: { 'retry-after': '1' }, body: '<html>' },
+      { kind: 'hang' },
+      { kind: 'hang', afterEvents: 2 },
+      { kind: 'reset' },
+      { kind: 'reset', afterEvents: 0 },
+      { kind: 'cut', afterEvents: 3, fixture: 'openai-chat-text' },
+      { kind: 'stream-error', afterEvents: 1, case: 'anthropic-overloaded' },
+    ];
+
+    for (const step of steps) expect(parseSimStep(step)).toBe(step);
+  });
+
+  it('rejects a value that is not an object', () => {
+    expect(() => parseSimStep('ok')).toThrow(
+      new RangeError('sim step must be an object, got "ok"'),
+    );
+  });
+
+  it('rejects an unknown kind, naming the known ones', () => {
+    expect(() => parseSimStep({ kind: 'explode' })).toThrow(
+      new RangeError(
+        'sim step field \'kind\' is "explode"; expected one of ' +
+          'ok, error, hang, reset, cut, stream-error',
+      ),
+    );
+  });
+
+  it('rejects a misspelt field instead of ignoring it', () => {
+    expect(() => parseSimStep({ kind: 'cut', afterEvent: 3 })).toThrow(
+      new RangeError(
+        "sim step of kind 'cut' has unknown field 'afterEvent' " +
+          '(allowed: kind, afterEvents, fixture, latencyMs, chunkDelayMs)',
+      ),
+    );
+  });
+
+  it('rejects an error case that upstream-errors.json does not have', () => {
+    expect(() => parseSimStep({ kind: 'error', case: 'openai-teapot' })).toThrow(
+      new RangeError(
+        'sim step field \'case\' is "openai-teapot"; expected the name of a case ' +
+          'in upstream-errors.json',
+      ),
+    );
+  });
+
+  it('rejects an unknown fixture', () => {
+    expect(() => parseSimStep({ kind: 'ok', fixture: 'gemini-text' })).toThrow(
+      new RangeError(
+        'sim step field \'fixture\' is "gemini-text"; expected one of ' +
+          'openai-chat-text, anthropic-text, anthropic-tool-use',
+      ),
+    );
+  });
+
+  it('rejects negative or fractional counts', () => {
+    expect(() => parseSimStep({ kind: 'ok', latencyMs: -1 })).toThrow(
+      new RangeError("sim step field 'latencyMs' is -1; expected a number of milliseconds >= 0"),
+    );
+    expect(() => parseSimStep({ kind: 'cut', afterEvents: 1.5 })).toThrow(
+      new RangeError("sim step field 'afterEvents' is 1.5; expected an integer"),
+    );
+  });
+
+  it('requires afterEvents where the step needs it', () => {
+    expect(() => parseSimStep({ kind: 'cut' })).toThrow(
+      new RangeError("sim step of kind 'cut' needs field 'afterEvents'"),
+    );
+    expect(() => parseSimStep({ kind: 'stream-error', case: 'anthropic-overloaded' })).toThrow(
+      new RangeError("sim step of kind 'stream-error' needs field 'afterEvents'"),
+    );
+  });
+
+  it('checks the status, body and headers of a custom error', () => {
+    expect(() => parseSimStep({ kind: 'error', status: 99, body: {} })).toThrow(
+      new RangeError("sim step field 'status' is 99; expected an HTTP status 100-599"),
+    );
+    expect(() => parseSimStep({ kind: 'error', status: 500 })).toThrow(
+      new RangeError("sim step of kind 'error' with a 'status' needs field 'body'"),
+    );
+    expect(() => parseSimStep({ kind: 'error', status: 500, body: '', headers: { a: 1 } })).toThrow(
+      new RangeError('sim step field \'headers\' is {"a":1}; expected an object of strings'),
+    );
+  });
+});
