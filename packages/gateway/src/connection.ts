@@ -1,0 +1,296 @@
+import {
+  PROTOCOL_VERSION,
+  RpcError,
+  isRpcError,
+  toWireError,
+  type ConnectedParams,
+  type Resume,
+} from '@clawgate/protocol';
+import { randomUUID } from 'node:crypto';
+import { WebSocket, type RawData } from 'ws';
+import { checkConnect } from './check-connect.js';
+import { CLOSE_CODES } from './close-codes.js';
+import { dispatchFrame, type CallOutcome } from './dispatch-frame.js';
+import type { AuthMethod, GatewayEvent } from './gateway-event.js';
+import type { ResolvedGatewayOptions } from './gateway-options.js';
+import { serializeError, serializeNotification, serializeSuccess } from './json-rpc-responses.js';
+import type { MethodDefinition } from './method-definition.js';
+import { parseSingleCall, type ParsedCall } from './parse-call.js';
+import { rawDataToText } from './raw-data-to-text.js';
+import { runMethodCall } from './run-method-call.js';
+import type { Session, SessionConnection } from './session.js';
+import type { SessionStore } from './session-store.js';
+
+/** What a connection needs from the gateway that owns it. */
+export interface ConnectionHost {
+  readonly options: ResolvedGatewayOptions;
+  readonly sessions: SessionStore;
+  findMethod(name: string): MethodDefinition<unknown> | undefined;
+  report(event: GatewayEvent): void;
+  /** Called once, when the socket has closed. */
+  forget(connection: Connection): void;
+}
+
+/** Options of a {@link Connection}. */
+export interface ConnectionOptions {
+  socket: WebSocket;
+  remoteAddress: string;
+  /** Whether the upgrade carried a valid `Authorization: Bearer` token. */
+  authenticatedByHeader: boolean;
+  host: ConnectionHost;
+}
+
+type ConnectionState =
+  | { kind: 'awaiting-connect'; handshakeTimer?: NodeJS.Timeout }
+  | { kind: 'open'; session: Session; auth: AuthMethod }
+  | { kind: 'closed' };
+
+/** One WebSocket peer: its handshake, its frames, its heartbeat and its session. */
+export class Connection implements SessionConnection {
+  readonly id = randomUUID();
+  readonly remoteAddress: string;
+  /** Resolves when the socket has closed and the connection let go of its session. */
+  readonly closed: Promise<void>;
+  readonly #socket: WebSocket;
+  readonly #host: ConnectionHost;
+  readonly #abortController = new AbortController();
+  #state: ConnectionState;
+  #pongSinceLastPing = true;
+  /** Live events held back while `connected` and the replay are being sent. */
+  #heldEvents: string[] | undefined;
+  #resolveClosed: () => void = () => undefined;
+
+  constructor(options: ConnectionOptions) {
+    this.#socket = options.socket;
+    this.#host = options.host;
+    this.remoteAddress = options.remoteAddress;
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+
+    this.#socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    this.#socket.on('pong', () => {
+      this.#pongSinceLastPing = true;
+    });
+    this.#socket.on('close', (code, reason) => this.#onClose(code, reason.toString('utf8')));
+    // Protocol errors (e.g. an oversized frame) are followed by 'close', which reports them.
+    this.#socket.on('error', () => undefined);
+
+    if (options.authenticatedByHeader) {
+      this.#state = { kind: 'awaiting-connect' };
+      this.#deliver(this.#authenticate(undefined, 'header'));
+    } else {
+      const handshakeTimer = setTimeout(
+        () => this.#onHandshakeTimeout(),
+        this.#host.options.handshakeTimeoutMs,
+      );
+      this.#state = { kind: 'awaiting-connect', handshakeTimer };
+    }
+  }
+
+  /** Pings the peer, or terminates it when it did not answer the previous ping. */
+  heartbeat(): void {
+    if (this.#state.kind === 'closed') return;
+    if (!this.#pongSinceLastPing) {
+      this.#host.report({
+        type: 'heartbeat.timeout',
+        connectionId: this.id,
+        ...(this.#state.kind === 'open' ? { sessionId: this.#state.session.id } : {}),
+        remoteAddress: this.remoteAddress,
+      });
+      this.#socket.terminate();
+      return;
+    }
+    this.#pongSinceLastPing = false;
+    this.#socket.ping();
+  }
+
+  /** Starts the closing handshake. */
+  close(code: number, reason: string): void {
+    if (
+      this.#socket.readyState === WebSocket.OPEN ||
+      this.#socket.readyState === WebSocket.CONNECTING
+    ) {
+      this.#socket.close(code, reason);
+    }
+  }
+
+  /** Drops the socket at once, without a closing handshake. */
+  terminate(): void {
+    this.#socket.terminate();
+  }
+
+  /** Sends a session event, or holds it while `connected` and the replay go out first. */
+  sendEvent(text: string): void {
+    if (this.#heldEvents === undefined) this.#send(text);
+    else this.#heldEvents.push(text);
+  }
+
+  #send(text: string): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(text);
+  }
+
+  #deliver(outcome: CallOutcome): void {
+    if (outcome.reply !== undefined) this.#send(outcome.reply);
+    outcome.afterReply?.();
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.close(CLOSE_CODES.UNSUPPORTED_DATA, 'Binary frames are not supported');
+      return;
+    }
+
+    const text = rawDataToText(data);
+    if (this.#state.kind === 'awaiting-connect') this.#onUnauthenticatedFrame(text);
+    else if (this.#state.kind === 'open') void this.#onAuthenticatedFrame(text);
+  }
+
+  #onUnauthenticatedFrame(text: string): void {
+    const call = parseSingleCall(text);
+    if (call?.kind === 'notification') return;
+    if (call?.method === 'connect') {
+      this.#deliver(this.#connect(call));
+      return;
+    }
+
+    this.#reportAuthFailure('not_authenticated');
+    const error = RpcError.server('UNAUTHORIZED', 'Send a connect request with the token first');
+    this.#send(serializeError(call?.id ?? null, toWireError(error)));
+  }
+
+  async #onAuthenticatedFrame(text: string): Promise<void> {
+    const reply = await dispatchFrame(text, (call) => this.#runCall(call));
+    if (reply.text !== undefined) this.#send(reply.text);
+    for (const after of reply.afterReply) after();
+  }
+
+  #runCall(call: ParsedCall): CallOutcome | Promise<CallOutcome> {
+    if (this.#state.kind !== 'open') return {};
+    if (call.method === 'connect') return this.#connect(call);
+
+    const session = this.#state.session;
+    return runMethodCall({
+      call,
+      definition: this.#host.findMethod(call.method),
+      context: {
+        session,
+        connectionId: this.id,
+        remoteAddress: this.remoteAddress,
+        signal: this.#abortController.signal,
+      },
+      onHandlerError: (error) =>
+        this.#host.report({
+          type: 'handler.error',
+          method: call.method,
+          connectionId: this.id,
+          sessionId: session.id,
+          error,
+          expected: isRpcError(error),
+        }),
+    });
+  }
+
+  #connect(call: ParsedCall): CallOutcome {
+    if (call.kind === 'notification') return {};
+
+    const verdict = checkConnect(call.id, call.params, this.#host.options.token);
+    if (verdict.kind === 'invalid') return { reply: verdict.reply };
+    if (verdict.kind === 'unauthorized') {
+      this.#reportAuthFailure('invalid_token');
+      return {
+        reply: verdict.reply,
+        afterReply: () => this.close(CLOSE_CODES.UNAUTHORIZED, 'Unauthorized'),
+      };
+    }
+
+    const authMethod = this.#state.kind === 'open' ? this.#state.auth : 'frame';
+    return this.#authenticate(call.id, authMethod, verdict.resume);
+  }
+
+  /**
+   * Attaches the connection to its session. With an id, the reply is the `connect` response;
+   * after it come the `connected` notification, the replay, then held live events.
+   */
+  #authenticate(
+    requestId: string | number | undefined,
+    auth: AuthMethod,
+    resume?: Resume,
+  ): CallOutcome {
+    const wasOpen = this.#state.kind === 'open';
+    if (this.#state.kind === 'open') this.#host.sessions.detach(this, this.#state.session);
+    if (this.#state.kind === 'awaiting-connect') clearTimeout(this.#state.handshakeTimer);
+
+    this.#heldEvents = [];
+    const { session, resumed, replay } = this.#host.sessions.attach(this, resume);
+    this.#state = { kind: 'open', session, auth };
+    const connected: ConnectedParams = {
+      sessionId: session.id,
+      connectionId: this.id,
+      protocol: PROTOCOL_VERSION,
+      resumed,
+      heartbeatMs: this.#host.options.heartbeatMs,
+      maxPayloadBytes: this.#host.options.maxPayloadBytes,
+    };
+
+    if (!wasOpen) {
+      this.#host.report({
+        type: 'connection.opened',
+        connectionId: this.id,
+        sessionId: session.id,
+        remoteAddress: this.remoteAddress,
+        resumed,
+        auth,
+      });
+    }
+
+    return {
+      ...(requestId === undefined ? {} : { reply: serializeSuccess(requestId, connected) }),
+      afterReply: () => {
+        const held = this.#heldEvents ?? [];
+        this.#heldEvents = undefined;
+        this.#send(serializeNotification('connected', connected));
+        for (const text of [...replay, ...held]) this.#send(text);
+      },
+    };
+  }
+
+  #onHandshakeTimeout(): void {
+    if (this.#state.kind !== 'awaiting-connect') return;
+    this.#reportAuthFailure('handshake_timeout');
+    const error = RpcError.server(
+      'HANDSHAKE_TIMEOUT',
+      'No connect request within the handshake timeout',
+    );
+    this.#send(serializeError(null, toWireError(error)));
+    this.close(CLOSE_CODES.HANDSHAKE_TIMEOUT, 'Handshake timeout');
+  }
+
+  #reportAuthFailure(reason: 'invalid_token' | 'handshake_timeout' | 'not_authenticated'): void {
+    this.#host.report({
+      type: 'auth.failed',
+      remoteAddress: this.remoteAddress,
+      reason,
+      connectionId: this.id,
+    });
+  }
+
+  #onClose(code: number, reason: string): void {
+    const state = this.#state;
+    this.#state = { kind: 'closed' };
+    if (state.kind === 'awaiting-connect') clearTimeout(state.handshakeTimer);
+    if (state.kind === 'open') this.#host.sessions.detach(this, state.session);
+
+    this.#abortController.abort();
+    this.#host.forget(this);
+    this.#host.report({
+      type: 'connection.closed',
+      connectionId: this.id,
+      ...(state.kind === 'open' ? { sessionId: state.session.id } : {}),
+      remoteAddress: this.remoteAddress,
+      code,
+      reason,
+    });
+    this.#resolveClosed();
+  }
+}

@@ -1,0 +1,94 @@
+import type { GatewayEventListener } from './gateway-event.js';
+
+/** Options of a `Gateway`. */
+export interface GatewayOptions {
+  /** Interface to bind; default `'127.0.0.1'`. */
+  host?: string;
+  /** Port to bind; default 18789; 0 picks a free port. */
+  port?: number;
+  /** The shared secret clients must present. Required, non-empty. */
+  token: string;
+  /** Interval between pings; a peer that misses one pong is dropped. Default 30 000 ms. */
+  heartbeatMs?: number;
+  /** Largest accepted frame, in bytes; larger ones close the socket with 1009. Default 1 MiB. */
+  maxPayloadBytes?: number;
+  /** Time a frame-authenticating peer has to send `connect`, in ms. Default 10 000. */
+  handshakeTimeoutMs?: number;
+  /** Version string of the app, exposed as `gateway.version`. Default `'0.0.0'`. */
+  version?: string;
+  /**
+   * Origins a browser (a request with an `Origin` header) may connect from. Default: the
+   * gateway's own `http://<host>:<port>`, plus the localhost forms when bound to loopback.
+   */
+  allowedOrigins?: readonly string[];
+  /** Most events kept per session for resume. Default 1000. */
+  replayBufferSize?: number;
+  /**
+   * How long events stay replayable, and how long a session without connections survives,
+   * in milliseconds. Default 5 min.
+   */
+  resumeWindowMs?: number;
+  /** Receives every gateway event. */
+  onEvent?: GatewayEventListener;
+}
+
+/** {@link GatewayOptions} with every default applied. */
+export interface ResolvedGatewayOptions {
+  host: string;
+  port: number;
+  token: string;
+  heartbeatMs: number;
+  maxPayloadBytes: number;
+  handshakeTimeoutMs: number;
+  version: string;
+  allowedOrigins: readonly string[] | undefined;
+  replayBufferSize: number;
+  resumeWindowMs: number;
+  onEvent: GatewayEventListener | undefined;
+}
+
+/** Default {@link GatewayOptions.port}. */
+export const DEFAULT_GATEWAY_PORT = 18789;
+
+/** Default {@link GatewayOptions.maxPayloadBytes}: 1 MiB. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+function requireInteger(name: string, value: number, minimum: number): number {
+  if (!Number.isInteger(value) || value < minimum) {
+    throw new RangeError(`${name} must be an integer >= ${minimum}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Applies defaults and checks every option; throws a `RangeError` naming a bad one. */
+export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayOptions {
+  if (typeof options.token !== 'string' || options.token.length === 0) {
+    // The value is a secret, so the message names the option only.
+    throw new RangeError('token must be a non-empty string');
+  }
+
+  const port = requireInteger('port', options.port ?? DEFAULT_GATEWAY_PORT, 0);
+  if (port > 65_535) throw new RangeError(`port must be <= 65535, got ${port}`);
+
+  return {
+    host: options.host ?? '127.0.0.1',
+    port,
+    token: options.token,
+    heartbeatMs: requireInteger('heartbeatMs', options.heartbeatMs ?? 30_000, 1),
+    maxPayloadBytes: requireInteger(
+      'maxPayloadBytes',
+      options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      1,
+    ),
+    handshakeTimeoutMs: requireInteger(
+      'handshakeTimeoutMs',
+      options.handshakeTimeoutMs ?? 10_000,
+      1,
+    ),
+    version: options.version ?? '0.0.0',
+    allowedOrigins: options.allowedOrigins,
+    replayBufferSize: requireInteger('replayBufferSize', options.replayBufferSize ?? 1000, 0),
+    resumeWindowMs: requireInteger('resumeWindowMs', options.resumeWindowMs ?? 5 * 60_000, 0),
+    onEvent: options.onEvent,
+  };
+}

@@ -1,0 +1,231 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { CLOSE_CODES } from './close-codes.js';
+import { Connection, type ConnectionHost } from './connection.js';
+import type { GatewayEvent } from './gateway-event.js';
+import {
+  resolveGatewayOptions,
+  type GatewayOptions,
+  type ResolvedGatewayOptions,
+} from './gateway-options.js';
+import { handleHttpRequest } from './http-routes.js';
+import { httpErrorBody, rejectUpgrade } from './http-responses.js';
+import type { MethodDefinition } from './method-definition.js';
+import type { GatewaySession } from './session.js';
+import { SessionStore } from './session-store.js';
+import { decideUpgrade, defaultAllowedOrigins, normaliseOrigins } from './upgrade-auth.js';
+
+/** Where a gateway listens. */
+export interface GatewayAddress {
+  host: string;
+  port: number;
+}
+
+type GatewayState = 'idle' | 'listening' | 'closing' | 'closed';
+
+/** Time a peer gets to finish the closing handshake before it is dropped, in ms. */
+const CLOSE_GRACE_MS = 1_000;
+
+/**
+ * The clawgate server: one port serving `/healthz`, `/readyz` and the JSON-RPC WebSocket,
+ * with token auth, heartbeats, resumable sessions and method dispatch.
+ * @example
+ * const gateway = new Gateway({ token, port: 0 });
+ * gateway.method('health', { params: healthParamsSchema, handler: () => ({ ok: true }) });
+ * const { port } = await gateway.listen();
+ */
+export class Gateway {
+  readonly #options: ResolvedGatewayOptions;
+  readonly #methods = new Map<string, MethodDefinition<unknown>>();
+  readonly #connections = new Set<Connection>();
+  readonly #sessions: SessionStore;
+  readonly #httpServer: Server;
+  readonly #webSocketServer: WebSocketServer;
+  readonly #host: ConnectionHost;
+  readonly #startedAtMs = Date.now();
+  #state: GatewayState = 'idle';
+  #address: GatewayAddress | undefined;
+  #allowedOrigins: ReadonlySet<string> = new Set();
+  #heartbeatTimer: NodeJS.Timeout | undefined;
+  #isReady: () => boolean = () => true;
+
+  /** @throws RangeError naming the first invalid option */
+  constructor(options: GatewayOptions) {
+    this.#options = resolveGatewayOptions(options);
+    this.#sessions = new SessionStore({
+      replayBufferSize: this.#options.replayBufferSize,
+      resumeWindowMs: this.#options.resumeWindowMs,
+    });
+    this.#webSocketServer = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.#options.maxPayloadBytes,
+    });
+    this.#httpServer = createServer((request, response) =>
+      handleHttpRequest(request, response, () => this.#ready()),
+    );
+    this.#httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.#onUpgrade(request, socket, head),
+    );
+    this.#host = {
+      options: this.#options,
+      sessions: this.#sessions,
+      findMethod: (name) => this.#methods.get(name),
+      report: (event) => this.#report(event),
+      forget: (connection) => this.#connections.delete(connection),
+    };
+  }
+
+  /** The app version given in the options. */
+  get version(): string {
+    return this.#options.version;
+  }
+
+  /** Time since the gateway was created, in milliseconds. */
+  get uptimeMs(): number {
+    return Date.now() - this.#startedAtMs;
+  }
+
+  /** Where the gateway listens, once `listen` resolved. */
+  get address(): GatewayAddress | undefined {
+    return this.#address;
+  }
+
+  /** Open WebSocket connections, authenticated or not. */
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /**
+   * Registers a method. `connect` and names starting with `rpc.` are reserved.
+   * @throws Error when the name is reserved or already registered
+   */
+  method<Params>(name: string, definition: MethodDefinition<Params>): this {
+    if (name === 'connect' || name.startsWith('rpc.')) {
+      throw new Error(`Method name "${name}" is reserved`);
+    }
+    if (this.#methods.has(name)) throw new Error(`Method "${name}" is already registered`);
+    // Stored without its params type; run-method-call passes it the validated value.
+    this.#methods.set(name, definition as MethodDefinition<unknown>);
+    return this;
+  }
+
+  /** Sets the check behind `GET /readyz` (200 when it returns true, else 503). */
+  setReady(check: () => boolean): void {
+    this.#isReady = check;
+  }
+
+  /** The live gateway session with this id. */
+  session(id: string): GatewaySession | undefined {
+    return this.#sessions.get(id);
+  }
+
+  /** Binds the port and starts heartbeats. */
+  async listen(): Promise<GatewayAddress> {
+    if (this.#state !== 'idle') throw new Error(`Cannot listen: the gateway is ${this.#state}`);
+    this.#state = 'listening';
+
+    await new Promise<void>((resolve, reject) => {
+      this.#httpServer.once('error', reject);
+      this.#httpServer.listen(this.#options.port, this.#options.host, () => {
+        this.#httpServer.off('error', reject);
+        resolve();
+      });
+    }).catch((error: unknown) => {
+      this.#state = 'closed';
+      throw error;
+    });
+
+    const address = this.#httpServer.address() as AddressInfo;
+    this.#address = { host: this.#options.host, port: address.port };
+    this.#allowedOrigins = normaliseOrigins(
+      this.#options.allowedOrigins ?? defaultAllowedOrigins(this.#options.host, address.port),
+    );
+    this.#heartbeatTimer = setInterval(() => {
+      for (const connection of this.#connections) connection.heartbeat();
+    }, this.#options.heartbeatMs);
+
+    this.#report({ type: 'listening', ...this.#address });
+    return this.#address;
+  }
+
+  /** Closes every socket with 1001, forgets every session and releases the port. */
+  async close(): Promise<void> {
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    const wasListening = this.#state === 'listening';
+    this.#state = 'closing';
+    clearInterval(this.#heartbeatTimer);
+
+    await Promise.all(
+      [...this.#connections].map((connection) => this.#closeConnection(connection)),
+    );
+    this.#sessions.clear();
+    this.#webSocketServer.close();
+
+    if (wasListening) {
+      await new Promise<void>((resolve) => {
+        this.#httpServer.close(() => resolve());
+        this.#httpServer.closeAllConnections();
+      });
+    }
+    this.#state = 'closed';
+  }
+
+  async #closeConnection(connection: Connection): Promise<void> {
+    connection.close(CLOSE_CODES.GOING_AWAY, 'Server shutting down');
+    const graceTimer = setTimeout(() => connection.terminate(), CLOSE_GRACE_MS);
+    await connection.closed;
+    clearTimeout(graceTimer);
+  }
+
+  #onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Socket errors before the upgrade completes (a peer resetting) must not crash the app.
+    socket.on('error', () => socket.destroy());
+    const remoteAddress = request.socket.remoteAddress ?? 'unknown';
+
+    if (this.#state !== 'listening') {
+      rejectUpgrade(socket, 503, httpErrorBody('SHUTTING_DOWN', 'The gateway is shutting down'));
+      return;
+    }
+
+    const decision = decideUpgrade(request, {
+      token: this.#options.token,
+      allowedOrigins: this.#allowedOrigins,
+    });
+    // TODO: lock an address out after repeated auth failures; it matters as soon as the
+    // gateway listens beyond loopback, where tokens can be guessed at line rate.
+    if (decision.kind === 'rejected') {
+      this.#report({ type: 'auth.failed', remoteAddress, reason: decision.reason });
+      rejectUpgrade(socket, decision.status, decision.body);
+      return;
+    }
+
+    this.#webSocketServer.handleUpgrade(request, socket, head, (webSocket) => {
+      const connection = new Connection({
+        socket: webSocket,
+        remoteAddress,
+        authenticatedByHeader: decision.kind === 'authenticated',
+        host: this.#host,
+      });
+      this.#connections.add(connection);
+    });
+  }
+
+  #ready(): boolean {
+    if (this.#state !== 'listening') return false;
+    try {
+      return this.#isReady();
+    } catch {
+      return false;
+    }
+  }
+
+  #report(event: GatewayEvent): void {
+    try {
+      this.#options.onEvent?.(event);
+    } catch {
+      // A failing listener must not break connection handling; it is the app's to fix.
+    }
+  }
+}

@@ -1,0 +1,12 @@
+export * from './close-codes.js';
+export * from './gateway.js';
+export * from './gateway-event.js';
+export * from './gateway-options.js';
+export type { MethodContext, MethodDefinition, MethodHandler } from './method-definition.js';
+export type { GatewaySession } from './session.js';
+export type {
+  ParamsIssue,
+  StandardSchema,
+  StandardSchemaIssue,
+  StandardSchemaResult,
+} from './standard-schema.js';

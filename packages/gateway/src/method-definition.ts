@@ -1,0 +1,25 @@
+import type { GatewaySession } from './session.js';
+import type { StandardSchema } from './standard-schema.js';
+
+/** What a method handler knows about the call besides its params. */
+export interface MethodContext {
+  /** The gateway session of the calling connection; `emit` sends it events. */
+  session: GatewaySession;
+  connectionId: string;
+  remoteAddress: string;
+  /** Aborted when the calling connection closes. */
+  signal: AbortSignal;
+}
+
+/**
+ * Handles one method. Its return value becomes `result` (`undefined` becomes `null`); a
+ * thrown `RpcError` is sent as is; anything else becomes `-32603 Internal error`.
+ */
+export type MethodHandler<Params> = (params: Params, context: MethodContext) => unknown;
+
+/** A method as registered with `Gateway.method`. */
+export interface MethodDefinition<Params> {
+  /** Validates params (omitted params are validated as `{}`); a failure answers -32602. */
+  params: StandardSchema<Params>;
+  handler: MethodHandler<Params>;
+}

@@ -1,0 +1,8 @@
+import type { RawData } from 'ws';
+
+/** The UTF-8 text of a frame, however `ws` chose to buffer it. */
+export function rawDataToText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

@@ -1,0 +1,87 @@
+import type { IncomingMessage } from 'node:http';
+import type { AuthFailureReason } from './gateway-event.js';
+import { httpErrorBody, type HttpErrorBody } from './http-responses.js';
+import { tokensMatch } from './token-match.js';
+
+/** What to do with a WebSocket upgrade request, decided before the upgrade. */
+export type UpgradeDecision =
+  | { kind: 'authenticated' }
+  | { kind: 'awaiting-connect' }
+  | { kind: 'rejected'; status: number; reason: AuthFailureReason; body: HttpErrorBody };
+
+/** Inputs of {@link decideUpgrade}. */
+export interface UpgradeAuthOptions {
+  token: string;
+  /** Lower-case origins allowed when the request carries an `Origin` header. */
+  allowedOrigins: ReadonlySet<string>;
+}
+
+const urlTokenParameters = ['token', 'access_token'];
+
+function hasTokenInUrl(url: string | undefined): boolean {
+  const parameters = new URL(url ?? '/', 'http://gateway.invalid').searchParams;
+  return urlTokenParameters.some((name) => parameters.has(name));
+}
+
+/**
+ * Checks an upgrade request: tokens in the URL are refused (400), a foreign `Origin` is
+ * refused (403), a wrong `Authorization: Bearer` token is refused (401). Without an
+ * `Authorization` header the peer may upgrade and authenticate with a `connect` frame.
+ */
+export function decideUpgrade(
+  request: IncomingMessage,
+  options: UpgradeAuthOptions,
+): UpgradeDecision {
+  if (hasTokenInUrl(request.url)) {
+    return {
+      kind: 'rejected',
+      status: 400,
+      reason: 'token_in_url',
+      body: httpErrorBody(
+        'UNAUTHORIZED',
+        'Tokens in the URL are not accepted; use the Authorization header or a connect frame',
+      ),
+    };
+  }
+
+  const origin = request.headers.origin;
+  if (origin !== undefined && !options.allowedOrigins.has(origin.toLowerCase())) {
+    return {
+      kind: 'rejected',
+      status: 403,
+      reason: 'origin_not_allowed',
+      body: httpErrorBody('UNAUTHORIZED', 'Origin not allowed'),
+    };
+  }
+
+  const authorization = request.headers.authorization;
+  if (authorization === undefined) return { kind: 'awaiting-connect' };
+
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (match?.[1] === undefined || !tokensMatch(options.token, match[1])) {
+    return {
+      kind: 'rejected',
+      status: 401,
+      reason: 'invalid_token',
+      body: httpErrorBody('UNAUTHORIZED', 'Invalid or missing bearer token'),
+    };
+  }
+  return { kind: 'authenticated' };
+}
+
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/**
+ * The origins allowed by default for a gateway bound to `host:port`: its own address, and
+ * when bound to loopback, every loopback spelling of it.
+ */
+export function defaultAllowedOrigins(host: string, port: number): string[] {
+  const hostForUrl = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const hosts = loopbackHosts.has(host) ? ['127.0.0.1', 'localhost', '[::1]'] : [hostForUrl];
+  return hosts.flatMap((name) => [`http://${name}:${port}`, `https://${name}:${port}`]);
+}
+
+/** Normalises configured origins for comparison with `Origin` headers. */
+export function normaliseOrigins(origins: readonly string[]): Set<string> {
+  return new Set(origins.map((origin) => origin.trim().replace(/\/+$/, '').toLowerCase()));
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Token counts of one turn. */
+export const usageSchema = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+});
+
+/** Token counts of one turn. */
+export type Usage = z.infer<typeof usageSchema>;
+
+/** Params of `agent`: start a turn; it streams as `agent.event` notifications. */
+export const agentParamsSchema = z.object({
+  /** Conversation name (persisted history); a fresh one is made when omitted. */
+  sessionKey: z.string().min(1).max(200).optional(),
+  message: z.string().min(1),
+  model: z.string().min(1).optional(),
+  /** The same key within the idempotency window returns the same run. */
+  idempotencyKey: z.string().min(1).max(200).optional(),
+});
+
+/** Params of `agent`. */
+export type AgentParams = z.infer<typeof agentParamsSchema>;
+
+/** Result of `agent`, sent at once. */
+export const agentResultSchema = z.object({
+  runId: z.string().min(1),
+  status: z.literal('accepted'),
+});
+
+/** Result of `agent`. */
+export type AgentResult = z.infer<typeof agentResultSchema>;
+
+/** Params of `agent.wait`: block until the run ends or `timeoutMs` passes. */
+export const agentWaitParamsSchema = z.object({
+  runId: z.string().min(1),
+  /** Longest wait, in milliseconds; the server picks a bound when omitted. */
+  timeoutMs: z.number().int().nonnegative().optional(),
+});
+
+/** Params of `agent.wait`. */
+export type AgentWaitParams = z.infer<typeof agentWaitParamsSchema>;
+
+/** Result of `agent.wait`; `running` means the wait timed out before the run ended. */
+export const agentWaitResultSchema = z.object({
+  runId: z.string().min(1),
+  status: z.enum(['done', 'error', 'running']),
+  text: z.string().optional(),
+  usage: usageSchema.optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
+/** Result of `agent.wait`. */
+export type AgentWaitResult = z.infer<typeof agentWaitResultSchema>;

@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import {
+  agentParamsSchema,
+  agentResultSchema,
+  agentWaitParamsSchema,
+  agentWaitResultSchema,
+} from './agent-methods.js';
+import { connectParamsSchema, connectedParamsSchema } from './connect-method.js';
+import { healthParamsSchema, healthResultSchema } from './health-method.js';
+import {
+  providersStatusParamsSchema,
+  providersStatusResultSchema,
+} from './providers-status-method.js';
+
+/** The params and result schemas of one method. */
+export interface MethodSchemas {
+  params: z.ZodType;
+  result: z.ZodType;
+}
+
+/**
+ * Every method of the protocol with its params and result schemas, keyed by method name.
+ * The client derives its request types from it; the server validates params with it.
+ */
+export const methods = {
+  connect: { params: connectParamsSchema, result: connectedParamsSchema },
+  health: { params: healthParamsSchema, result: healthResultSchema },
+  agent: { params: agentParamsSchema, result: agentResultSchema },
+  'agent.wait': { params: agentWaitParamsSchema, result: agentWaitResultSchema },
+  'providers.status': { params: providersStatusParamsSchema, result: providersStatusResultSchema },
+} as const satisfies Record<string, MethodSchemas>;
+
+/** Name of a method in {@link methods}. */
+export type MethodName = keyof typeof methods;
+
+/** Params of a method as a client sends them (before defaults apply). */
+export type MethodParams<Method extends MethodName> = z.input<(typeof methods)[Method]['params']>;
+
+/** Params of a method as a handler receives them (after validation). */
+export type ParsedMethodParams<Method extends MethodName> = z.output<
+  (typeof methods)[Method]['params']
+>;
+
+/** Result of a method. */
+export type MethodResult<Method extends MethodName> = z.output<(typeof methods)[Method]['result']>;
+
+/** Type guard: whether a string names a method in {@link methods}. */
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}
