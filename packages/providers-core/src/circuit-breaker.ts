@@ -32,6 +32,13 @@ function positive(name: string, value: number): number {
   return value;
 }
 
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
 /**
  * A per-profile circuit breaker. Opens after `maxFailures` consecutive counted failures, stays
  * open for `resetTimeoutMs` (failures while open do not extend it), then admits exactly one
@@ -48,7 +55,7 @@ export class CircuitBreaker {
   private readonly onTransition: CircuitBreakerOptions['onTransition'];
 
   constructor(options: CircuitBreakerOptions = {}) {
-    this.maxFailures = positive('maxFailures', options.maxFailures ?? 5);
+    this.maxFailures = positiveInteger('maxFailures', options.maxFailures ?? 5);
     this.resetTimeoutMs = positive('resetTimeoutMs', options.resetTimeoutMs ?? 60_000);
     this.probeTimeoutMs = positive('probeTimeoutMs', options.probeTimeoutMs ?? 30_000);
     this.clock = options.clock ?? systemClock;

@@ -14,10 +14,14 @@ export interface ClassificationRule {
 const typeOrCode = (facts: ErrorFacts): string[] =>
   [facts.errorType, facts.errorCode].filter((value): value is string => Boolean(value));
 
+/** Own entries only: an upstream code such as `constructor` must not find `Object.prototype`. */
+const lookUp = (table: Record<string, FailoverReason>, key: string): FailoverReason | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
 function byProviderCode(table: Record<string, FailoverReason>): ClassificationRule['match'] {
   return (facts) => {
     for (const value of typeOrCode(facts)) {
-      const reason = table[value];
+      const reason = lookUp(table, value);
       if (reason) return reason;
     }
     return undefined;
@@ -25,7 +29,7 @@ function byProviderCode(table: Record<string, FailoverReason>): ClassificationRu
 }
 
 const CONTEXT_OVERFLOW_TEXT =
-  /\b(context[_ ]length[_ ]exceeded|maximum context length|context window|prompt is too long|too many tokens)\b/i;
+  /\b(context[_ ]length[_ ]exceeded|maximum context length|context window|context limit|prompt is too long|too many tokens)\b/i;
 
 const SOCKET_CODES: Record<string, FailoverReason> = {
   ECONNRESET: 'network',
@@ -128,7 +132,7 @@ export const BUILT_IN_RULES: readonly ClassificationRule[] = [
   },
   {
     name: 'socket-code',
-    match: ({ socketCode }) => (socketCode ? SOCKET_CODES[socketCode] : undefined),
+    match: ({ socketCode }) => (socketCode ? lookUp(SOCKET_CODES, socketCode) : undefined),
   },
   {
     name: 'message-text',

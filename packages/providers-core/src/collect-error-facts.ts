@@ -3,8 +3,15 @@ import type { HeaderSource } from './retry-after.js';
 
 const MAX_CAUSE_DEPTH = 5;
 
+/** Reads one property; a throwing getter reads as absent, so collecting facts never throws. */
 function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+  const readable = (typeof value === 'object' && value !== null) || typeof value === 'function';
+  if (!readable) return undefined;
+  try {
+    return (value as Record<string, unknown>)[name];
+  } catch {
+    return undefined;
+  }
 }
 
 const text = (value: unknown): string | undefined =>
@@ -24,8 +31,10 @@ export function collectErrorFacts(thrown: unknown): ErrorFacts {
   if (typeof headers === 'object' && headers !== null) facts.headers = headers as HeaderSource;
 
   if (thrown instanceof Error) {
-    facts.errorClass = thrown.constructor.name;
-    facts.message = thrown.message;
+    const errorClass = text(field(field(thrown, 'constructor'), 'name'));
+    const message = field(thrown, 'message');
+    if (errorClass) facts.errorClass = errorClass;
+    if (typeof message === 'string') facts.message = message;
   } else if (typeof thrown === 'string') {
     facts.message = thrown;
   }
@@ -33,7 +42,8 @@ export function collectErrorFacts(thrown: unknown): ErrorFacts {
   let cause: unknown = thrown;
   for (let depth = 0; depth < MAX_CAUSE_DEPTH && cause !== undefined; depth += 1) {
     const code = text(field(cause, 'code'));
-    if (code && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) {
+    // Socket codes may hold underscores (`EAI_AGAIN`); Node's `ERR_*` codes are not socket codes.
+    if (code && /^(E(?!RR_)[A-Z]+(_[A-Z]+)*|UND_ERR_[A-Z_]+)$/.test(code)) {
       facts.socketCode = code;
       break;
     }

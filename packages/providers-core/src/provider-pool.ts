@@ -116,7 +116,11 @@ export class ProviderPool {
     const deadlineAtMs = this.clock.now() + deadlineMs;
     const call = linkedController([options.signal], deadlineMs);
     const attempts: AttemptRecord[] = [];
+    // Failed in this call and not worth another try in it.
     const excluded = new Set<string>();
+    // Failed with a cooldown (rate limit, overload): skipped while other profiles can take the
+    // call, then waited for, since the cooldown says when the profile recovers.
+    const cooling = new Set<string>();
     const retriedOnce = new Set<string>();
     let retryProfile: string | undefined;
     let minContextWindow = 0;
@@ -129,17 +133,21 @@ export class ProviderPool {
           throw this.unavailable(attempts, minContextWindow);
         }
 
-        const chosen = this.choose(excluded, minContextWindow, retryProfile);
+        const chosen = this.choose(union(excluded, cooling), minContextWindow, retryProfile);
         retryProfile = undefined;
         if (!chosen) {
           const waitMs = this.recoveryWaitMs(excluded, minContextWindow);
           const remainingMs = deadlineAtMs - this.clock.now();
-          if (waitMs !== undefined && waitMs <= Math.min(this.settings.maxWaitMs, remainingMs)) {
+          // Waiting until the deadline itself would leave no time for the attempt.
+          if (waitMs !== undefined && waitMs <= this.settings.maxWaitMs && waitMs < remainingMs) {
             await sleep(waitMs, call.controller.signal).catch((reason: unknown) => {
               throw abortedError(reason);
             });
+            cooling.clear();
             continue;
           }
+          // No larger window exists: the request itself must shrink, which no wait fixes.
+          if (lastFailure?.error.reason === 'context_overflow') throw lastFailure.error;
           throw this.unavailable(attempts, minContextWindow);
         }
 
@@ -173,7 +181,8 @@ export class ProviderPool {
           });
           continue;
         }
-        excluded.add(name);
+        if (error.reason === 'rate_limit' || error.reason === 'overloaded') cooling.add(name);
+        else excluded.add(name);
         if (error.reason === 'context_overflow') {
           minContextWindow = Math.max(minContextWindow, (runtime.profile.contextWindow ?? 0) + 1);
         }
@@ -359,6 +368,10 @@ export class ProviderPool {
       void iterator.return?.()?.catch?.(() => undefined);
     }
   }
+}
+
+function union(left: ReadonlySet<string>, right: ReadonlySet<string>): Set<string> {
+  return new Set([...left, ...right]);
 }
 
 function toProviderError(thrown: unknown): ProviderError {

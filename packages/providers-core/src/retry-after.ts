@@ -39,6 +39,9 @@ export function parseRetryAfter(headers: HeaderSource, nowMs: number): number | 
 
   if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.ceil(Number(retryAfter) * 1000);
 
+  // Every HTTP-date form starts with a day name; without this check the lenient `Date.parse`
+  // reads `-1` or `12` as dates in 2001 and a negative value would become "retry now".
+  if (!/^[a-z]/i.test(retryAfter)) return undefined;
   const date = Date.parse(retryAfter);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);

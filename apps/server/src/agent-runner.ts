@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import {
+  isProviderError,
+  isProvidersUnavailableError,
+  type ChatMessage,
+  type PoolStreamEvent,
+  type ProviderPool,
+  type Usage,
+} from '@clawgate/providers-core';
+
+/** Where a run's events go: the gateway session that started it (adds `seq`). */
+export interface RunEventSink {
+  emit(method: string, params: Record<string, unknown>): number;
+}
+
+/** The final state of a run, as `agent.wait` reports it. */
+export interface RunResult {
+  runId: string;
+  status: 'running' | 'done' | 'error';
+  text?: string;
+  usage?: Usage;
+  profile?: string;
+  error?: { code: string; message: string; retryAfterMs?: number };
+}
+
+/** A wire error for an agent turn that failed. */
+export interface TurnError {
+  code: string;
+  message: string;
+  retryAfterMs?: number;
+}
+
+interface Run {
+  id: string;
+  sessionKey: string;
+  result: RunResult;
+  settled: Promise<RunResult>;
+  controller: AbortController;
+}
+
+/** Options for `AgentRunner`. */
+export interface AgentRunnerOptions {
+  pool: ProviderPool;
+  /** How long finished runs stay readable by `agent.wait`, in ms. Default 600 000. */
+  retainRunsMs?: number;
+}
+
+/** Maps a pool failure to the error a client sees; messages never carry credentials. */
+export function toTurnError(thrown: unknown): { error: TurnError; partial: boolean } {
+  if (isProvidersUnavailableError(thrown)) {
+    return {
+      error: {
+        code: 'PROVIDERS_UNAVAILABLE',
+        message: thrown.message,
+        ...(thrown.retryAfterMs === undefined ? {} : { retryAfterMs: thrown.retryAfterMs }),
+      },
+      partial: false,
+    };
+  }
+  if (isProviderError(thrown)) {
+    const code =
+      thrown.reason === 'aborted'
+        ? 'ABORTED'
+        : thrown.partial
+          ? 'UPSTREAM_FAILED'
+          : thrown.reason === 'invalid_request' || thrown.reason === 'context_overflow'
+            ? 'PROVIDER_REJECTED'
+            : 'PROVIDERS_UNAVAILABLE';
+    return { error: { code, message: thrown.message }, partial: thrown.partial };
+  }
+  return { error: { code: 'INTERNAL', message: 'the turn failed unexpectedly' }, partial: false };
+}
+
+/**
+ * Runs agent turns: each turn streams from the pool and is reported as `agent.event`
+ * notifications. Turns on one conversation run one at a time, in order.
+ * TODO: conversations live in memory and are lost on restart; they need the embedded store
+ * before anyone relies on history across restarts.
+ */
+export class AgentRunner {
+  private readonly pool: ProviderPool;
+  private readonly retainRunsMs: number;
+  private readonly runs = new Map<string, Run>();
+  private readonly conversations = new Map<string, ChatMessage[]>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(options: AgentRunnerOptions) {
+    this.pool = options.pool;
+    this.retainRunsMs = options.retainRunsMs ?? 600_000;
+  }
+
+  /** Starts a turn and returns its id at once; events flow to `sink`. */
+  start(options: { sessionKey: string; message: string; sink: RunEventSink }): string {
+    const runId = randomUUID();
+    const controller = new AbortController();
+    const { sessionKey } = options;
+    const previous = this.queues.get(sessionKey) ?? Promise.resolve();
+    const settled = previous.then(() => this.execute(run, options));
+    const run: Run = { id: runId, sessionKey, result: { runId, status: 'running' }, settled, controller };
+    this.runs.set(runId, run);
+    const queued = settled.finally(() => {
+      if (this.queues.get(sessionKey) === queued) this.queues.delete(sessionKey);
+      setTimeout(() => this.runs.delete(runId), this.retainRunsMs).unref();
+    });
+    this.queues.set(sessionKey, queued);
+    return runId;
+  }
+
+  /** The run's result once it settles, or its running state after `timeoutMs`. */
+  async wait(runId: string, timeoutMs: number): Promise<RunResult | undefined> {
+    const run = this.runs.get(runId);
+    if (!run) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<RunResult>((resolve) => {
+      timer = setTimeout(() => resolve({ ...run.result }), timeoutMs);
+    });
+    try {
+      return await Promise.race([run.settled, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Aborts a run; false when no such run is running. */
+  abort(runId: string): boolean {
+    const run = this.runs.get(runId);
+    if (!run || run.result.status !== 'running') return false;
+    run.controller.abort();
+    return true;
+  }
+
+  /** Aborts every running turn (shutdown). */
+  abortAll(): void {
+    for (const run of this.runs.values()) run.controller.abort();
+  }
+
+  /** Resolves when every queued turn has settled. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()]);
+  }
+
+  private async execute(run: Run, options: { sessionKey: string; message: string; sink: RunEventSink }): Promise<RunResult> {
+    const { sessionKey, message, sink } = options;
+    const send = (type: string, fields: Record<string, unknown> = {}): void => {
+      sink.emit('agent.event', { runId: run.id, sessionKey, type, ...fields });
+    };
+    const history = this.conversations.get(sessionKey) ?? [];
+    const messages: ChatMessage[] = [...history, { role: 'user', content: message }];
+    let text = '';
+    let profile = '';
+    let usage: Usage = { inputTokens: 0, outputTokens: 0 };
+    let finishReason = 'stop';
+
+    send('start');
+    try {
+      for await (const event of this.pool.stream({ messages }, { signal: run.controller.signal })) {
+        const update = this.forward(event, send);
+        if (event.type === 'text-delta') text += event.text;
+        if (update.profile) profile = update.profile;
+        if (event.type === 'finish') {
+          usage = event.usage;
+          finishReason = event.finishReason;
+        }
+      }
+      this.conversations.set(sessionKey, [...messages, { role: 'assistant', content: text }]);
+      run.result = { runId: run.id, status: 'done', text, usage, profile };
+      send('done', { text, finishReason, usage, profile });
+    } catch (thrown) {
+      const { error, partial } = toTurnError(thrown);
+      run.result = { runId: run.id, status: 'error', text, error };
+      send('error', { error, partial });
+    }
+    return run.result;
+  }
+
+  private forward(
+    event: PoolStreamEvent,
+    send: (type: string, fields?: Record<string, unknown>) => void,
+  ): { profile?: string } {
+    switch (event.type) {
+      case 'text-delta':
+        send('delta', { text: event.text });
+        return {};
+      case 'tool-call':
+        send('tool_call', { toolCall: event.toolCall });
+        return {};
+      case 'failover':
+        send('failover', { from: event.from, to: event.to, reason: event.reason, message: event.message });
+        return {};
+      case 'serving':
+        return { profile: event.profile };
+      default:
+        return {};
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** Provider kinds the server knows how to build. */
+export const PROVIDER_KINDS = ['openai', 'anthropic', 'openai-compatible'] as const;
+
+const profileSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  provider: z.enum(PROVIDER_KINDS),
+  api_key: z.string().min(1),
+  model: z.string().min(1),
+  base_url: z.url().optional(),
+  priority: z.number().int().min(0).default(0),
+  weight: z.number().positive().default(1),
+  context_window: z.number().int().positive().optional(),
+});
+
+const failoverSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  strategy: z.enum(['priority', 'round_robin', 'least_used', 'random']).default('priority'),
+  default_cooldown_seconds: z.number().positive().default(300),
+  max_attempts: z.number().int().positive().default(6),
+  max_wait_seconds: z.number().min(0).default(30),
+  idle_timeout_seconds: z.number().positive().default(60),
+  circuit_breaker: z
+    .strictObject({
+      max_failures: z.number().int().positive().default(5),
+      reset_timeout_seconds: z.number().positive().default(60),
+    })
+    .prefault({}),
+});
+
+/** The shape of `clawgate.json`. Unknown keys are errors, so a typo never passes silently. */
+export const configSchema = z.strictObject({
+  gateway: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(18_789),
+      token: z.string().min(16, 'a token must be at least 16 characters').optional(),
+      heartbeat_ms: z.number().int().positive().default(30_000),
+      max_payload_bytes: z.number().int().positive().default(1_048_576),
+    })
+    .prefault({}),
+  providers: z
+    .strictObject({
+      failover: failoverSchema.prefault({}),
+      profiles: z.array(profileSchema).default([]),
+    })
+    .prefault({})
+    .refine(
+      (providers) => new Set(providers.profiles.map((profile) => profile.name)).size === providers.profiles.length,
+      { message: 'profile names must be unique', path: ['profiles'] },
+    ),
+  state_dir: z.string().min(1).optional(),
+});
+
+/** A validated configuration, defaults filled in. */
+export type Config = z.infer<typeof configSchema>;
+/** One validated provider profile. */
+export type ProfileConfig = Config['providers']['profiles'][number];

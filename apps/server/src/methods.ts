@@ -1,0 +1,47 @@
+import type { Gateway } from '@clawgate/gateway';
+import { RpcError, methods } from '@clawgate/protocol';
+import type { ProviderPool } from '@clawgate/providers-core';
+import { randomUUID } from 'node:crypto';
+import type { AgentRunner } from './agent-runner.js';
+import { SERVER_VERSION } from './version.js';
+
+const startedAtMs = Date.now();
+const DEFAULT_WAIT_MS = 30_000;
+const MAX_WAIT_MS = 600_000;
+
+/** Registers the server's methods on the gateway. */
+export function registerMethods(options: { gateway: Gateway; pool: ProviderPool; runner: AgentRunner }): void {
+  const { gateway, pool, runner } = options;
+
+  gateway.method('health', {
+    params: methods.health.params,
+    handler: async () => ({ ok: true as const, version: SERVER_VERSION, uptimeMs: Date.now() - startedAtMs }),
+  });
+
+  gateway.method('agent', {
+    params: methods.agent.params,
+    handler: async (params, context) => {
+      const runId = runner.start({
+        sessionKey: params.sessionKey ?? randomUUID(),
+        message: params.message,
+        sink: context.session,
+      });
+      return { runId, status: 'accepted' as const };
+    },
+  });
+
+  gateway.method('agent.wait', {
+    params: methods['agent.wait'].params,
+    handler: async (params) => {
+      const timeoutMs = Math.min(params.timeoutMs ?? DEFAULT_WAIT_MS, MAX_WAIT_MS);
+      const result = await runner.wait(params.runId, timeoutMs);
+      if (!result) throw RpcError.server('NOT_FOUND', `no run ${params.runId}`);
+      return result;
+    },
+  });
+
+  gateway.method('providers.status', {
+    params: methods['providers.status'].params,
+    handler: async () => ({ profiles: pool.snapshot() }),
+  });
+}

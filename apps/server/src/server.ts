@@ -1,0 +1,156 @@
+import { Gateway } from '@clawgate/gateway';
+import { ProviderPool, type PoolEvent } from '@clawgate/providers-core';
+import type { UpstreamSimulator } from '@clawgate/upstream-sim';
+import { AgentRunner } from './agent-runner.js';
+import { ConfigError } from './config-error.js';
+import type { Config, ProfileConfig } from './config-schema.js';
+import { isLoopbackHost } from './is-loopback.js';
+import { createLogger, type Logger } from './logger.js';
+import { registerMethods } from './methods.js';
+import { buildPoolProfiles } from './provider-registry.js';
+import { profilesFromEnv } from './profiles-from-env.js';
+import { resolveConfig } from './resolve-config.js';
+import { startSimulatedProfiles } from './simulated-profiles.js';
+import { ensureStoredToken, resolveStateDirectory } from './state-directory.js';
+import { SERVER_VERSION } from './version.js';
+
+/** Options for `startServer`; everything else comes from the configuration. */
+export interface ServerOptions {
+  configPath?: string;
+  stateDirectory?: string;
+  /** Overrides `gateway.host` / `gateway.port` (0 = a free port). */
+  host?: string;
+  port?: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  logger?: Logger;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** `ws://host:port` of the gateway. */
+  url: string;
+  host: string;
+  port: number;
+  token: string;
+  stateDirectory: string;
+  pool: ProviderPool;
+  /** The in-process simulator, when the server runs without provider keys. */
+  simulator: UpstreamSimulator | undefined;
+  close(): Promise<void>;
+}
+
+function logPoolEvent(logger: Logger, event: PoolEvent): void {
+  switch (event.type) {
+    case 'failover':
+      logger.warn({ from: event.from, to: event.to, reason: event.reason }, 'provider failover');
+      return;
+    case 'cooldown-set':
+    case 'profile-disabled':
+      logger.warn({ ...event, until: new Date(event.untilMs).toISOString() }, event.type.replace('-', ' '));
+      return;
+    case 'breaker':
+      logger.warn({ profile: event.profile, from: event.from, to: event.to }, 'circuit breaker');
+      return;
+    case 'attempt-end':
+      logger.debug(event, 'provider attempt');
+      return;
+    case 'attempt-start':
+      return;
+  }
+}
+
+async function chooseProfiles(config: Config, env: NodeJS.ProcessEnv, logger: Logger) {
+  if (config.providers.profiles.length > 0) return { profiles: config.providers.profiles, simulator: undefined };
+  const fromEnv = profilesFromEnv(env);
+  if (fromEnv.length > 0) {
+    logger.info({ profiles: fromEnv.map((profile) => profile.name) }, 'using provider keys from the environment');
+    return { profiles: fromEnv, simulator: undefined };
+  }
+  const { simulator, profiles } = await startSimulatedProfiles();
+  logger.info(
+    `no config file and no provider keys: serving recorded answers from the built-in upstream simulator at ${simulator.url}`,
+  );
+  return { profiles: profiles as ProfileConfig[], simulator };
+}
+
+/** Loads the configuration, builds the pool and the gateway, and starts listening. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger();
+  const { config, source } = resolveConfig({
+    env,
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  if (source.kind === 'file') logger.info({ path: source.path }, 'configuration loaded');
+
+  const host = options.host ?? config.gateway.host;
+  const port = options.port ?? config.gateway.port;
+  const configuredToken = config.gateway.token ?? env.CLAWGATE_TOKEN;
+  if (!isLoopbackHost(host) && !configuredToken) {
+    throw new ConfigError(
+      `gateway.host: refusing to listen on ${host} without a configured token (set gateway.token or CLAWGATE_TOKEN)`,
+    );
+  }
+  const stateDirectory = resolveStateDirectory(options.stateDirectory ?? config.state_dir, env);
+  let token = configuredToken;
+  if (!token) {
+    const stored = ensureStoredToken(stateDirectory);
+    token = stored.token;
+    logger.info({ path: stored.path }, stored.generated ? 'generated a gateway token and stored it' : 'using the stored gateway token');
+  }
+
+  const { profiles, simulator } = await chooseProfiles(config, env, logger);
+  const failover = config.providers.failover;
+  const pool = new ProviderPool({
+    profiles: buildPoolProfiles(profiles),
+    strategy: failover.strategy,
+    maxAttempts: failover.enabled ? failover.max_attempts : 1,
+    maxWaitMs: failover.max_wait_seconds * 1000,
+    idleTimeoutMs: failover.idle_timeout_seconds * 1000,
+    breaker: {
+      maxFailures: failover.circuit_breaker.max_failures,
+      resetTimeoutMs: failover.circuit_breaker.reset_timeout_seconds * 1000,
+    },
+    cooldowns: { disableInitialMs: failover.default_cooldown_seconds * 1000 },
+    onEvent: (event) => logPoolEvent(logger, event),
+  });
+  const runner = new AgentRunner({ pool });
+
+  const gateway = new Gateway({
+    host,
+    port,
+    token,
+    heartbeatMs: config.gateway.heartbeat_ms,
+    maxPayloadBytes: config.gateway.max_payload_bytes,
+    version: SERVER_VERSION,
+    onEvent: (event) => logger.debug({ event: event.type }, 'gateway event'),
+  });
+  registerMethods({ gateway, pool, runner });
+
+  const address = await gateway.listen();
+  gateway.setReady(() => pool.snapshot().some((profile) => profile.state === 'ok'));
+  const url = `ws://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+  logger.info({ url, profiles: profiles.map((profile) => profile.name) }, 'clawgate is listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    host: address.host,
+    port: address.port,
+    token,
+    stateDirectory,
+    pool,
+    simulator,
+    close: () => {
+      closing ??= (async () => {
+        runner.abortAll();
+        await gateway.close();
+        await runner.idle();
+        await simulator?.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'clawgate-home-')), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`clawgate ${args.join(' ')} did not exit; stdout: ${stdout} stderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('clawgate CLI', () => {
+  it('demo shows the 429 failover, the streamed answer and the cooling profile, and exits 0', async () => {
+    const result = await runCli(['demo']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('[failover] openai-primary -> anthropic-fallback (rate_limit)');
+    expect(result.stdout).toContain(
+      "Hello! I'm doing well, thank you for asking. How are you doing today? Is there anything I can help you with?",
+    );
+    expect(result.stdout).toContain('[done] served by anthropic-fallback; 12 input / 30 output tokens');
+    expect(result.stdout).toMatch(/openai-primary: cooling_down for (29|30) s \(rate_limit\)/);
+  });
+
+  it('start refuses an invalid configuration file with the path and value named, exit 2', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'clawgate-bad-config-'));
+    const path = join(directory, 'clawgate.json');
+    writeFileSync(path, JSON.stringify({ gateway: { port: 'eighty' } }));
+    const result = await runCli(['start', '--config', path]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`clawgate: ${path} is invalid:`);
+    expect(result.stderr).toContain('gateway.port: Invalid input: expected number, received string (got "eighty")');
+  });
+
+  it('start refuses a non-loopback bind without a configured token, exit 2', async () => {
+    const result = await runCli(['start', '--host', '0.0.0.0', '--port', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('refusing to listen on 0.0.0.0 without a configured token');
+  });
+
+  it('start without config or keys serves from the simulator, and chat streams an answer', async () => {
+    const stateDirectory = mkdtempSync(join(tmpdir(), 'clawgate-state-'));
+    const server = spawn(process.execPath, [CLI, 'start', '--port', '0', '--state-dir', stateDirectory], {
+      env: { PATH: process.env.PATH, HOME: stateDirectory },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let stdout = '';
+      server.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`server did not start: ${stdout}`)), 10_000);
+        server.stderr.on('data', (chunk: Buffer) => {
+          const match = /listening on (ws:\/\/\S+);/.exec(String(chunk));
+          if (match?.[1]) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        });
+      });
+      expect(stdout).toContain('no config file and no provider keys: serving recorded answers from the built-in upstream simulator');
+      expect(stdout).toContain(`"path":"${join(stateDirectory, 'token')}"`);
+
+      const chat = await runCli(['chat', '--url', url, '--state-dir', stateDirectory, 'hello']);
+      expect(chat.code).toBe(0);
+      expect(chat.stdout).toContain('Harmony Day');
+
+      const wrong = await runCli(['chat', '--url', url, '--token', 'not-the-token', 'hello']);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toMatch(/UNAUTHORIZED|401/);
+
+      const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
+});
+
