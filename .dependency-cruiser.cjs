@@ -72,7 +72,10 @@ module.exports = {
       name: 'gateway-only-protocol-and-bus',
       severity: 'error',
       from: { path: pkg('gateway') },
-      to: { path: '^(packages|apps)/', pathNot: ['^packages/gateway/', pkg('protocol'), pkg('bus')] },
+      to: {
+        path: '^(packages|apps)/',
+        pathNot: ['^packages/gateway/', pkg('protocol'), pkg('bus')],
+      },
     },
     {
       name: 'client-only-protocol',
@@ -83,7 +86,8 @@ module.exports = {
     {
       name: 'no-sdk-outside-adapters',
       severity: 'error',
-      comment: 'Only the adapters (and the simulator tests, which prove SDK compatibility) use SDKs.',
+      comment:
+        'Only the adapters (and the simulator tests, which prove SDK compatibility) use SDKs.',
       from: {
         path: '^(packages|apps)/',
         pathNot: ['^packages/provider-', '^packages/upstream-sim/src/.*\\.test\\.ts$'],

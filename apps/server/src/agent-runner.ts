@@ -96,7 +96,13 @@ export class AgentRunner {
     const { sessionKey } = options;
     const previous = this.queues.get(sessionKey) ?? Promise.resolve();
     const settled = previous.then(() => this.execute(run, options));
-    const run: Run = { id: runId, sessionKey, result: { runId, status: 'running' }, settled, controller };
+    const run: Run = {
+      id: runId,
+      sessionKey,
+      result: { runId, status: 'running' },
+      settled,
+      controller,
+    };
     this.runs.set(runId, run);
     const queued = settled.finally(() => {
       if (this.queues.get(sessionKey) === queued) this.queues.delete(sessionKey);
@@ -139,7 +145,10 @@ export class AgentRunner {
     await Promise.allSettled([...this.queues.values()]);
   }
 
-  private async execute(run: Run, options: { sessionKey: string; message: string; sink: RunEventSink }): Promise<RunResult> {
+  private async execute(
+    run: Run,
+    options: { sessionKey: string; message: string; sink: RunEventSink },
+  ): Promise<RunResult> {
     const { sessionKey, message, sink } = options;
     const send = (type: string, fields: Record<string, unknown> = {}): void => {
       sink.emit('agent.event', { runId: run.id, sessionKey, type, ...fields });
@@ -185,7 +194,12 @@ export class AgentRunner {
         send('tool_call', { toolCall: event.toolCall });
         return {};
       case 'failover':
-        send('failover', { from: event.from, to: event.to, reason: event.reason, message: event.message });
+        send('failover', {
+          from: event.from,
+          to: event.to,
+          reason: event.reason,
+          message: event.message,
+        });
         return {};
       case 'serving':
         return { profile: event.profile };

@@ -25,7 +25,11 @@ export async function chatCommand(message: string, options: ChatCommandOptions):
 
   let client: GatewayClient;
   try {
-    client = await GatewayClient.connect({ url: options.url, token, requestTimeoutMs: Number(options.timeout) });
+    client = await GatewayClient.connect({
+      url: options.url,
+      token,
+      requestTimeoutMs: Number(options.timeout),
+    });
   } catch (error) {
     const code = isRpcClientError(error) && error.dataCode ? `${error.dataCode}: ` : '';
     process.stderr.write(`cannot connect to ${options.url}: ${code}${(error as Error).message}\n`);
@@ -38,12 +42,15 @@ export async function chatCommand(message: string, options: ChatCommandOptions):
       ...(options.session ? { sessionKey: options.session } : {}),
       printer: {
         delta: (text) => process.stdout.write(text),
-        failover: ({ from, to, reason }) => process.stderr.write(`\n[failover] ${from} -> ${to} (${reason})\n`),
+        failover: ({ from, to, reason }) =>
+          process.stderr.write(`\n[failover] ${from} -> ${to} (${reason})\n`),
       },
     });
     process.stdout.write('\n');
     if (outcome.status === 'error') {
-      process.stderr.write(`error: ${outcome.error?.code ?? 'UNKNOWN'}: ${outcome.error?.message ?? ''}\n`);
+      process.stderr.write(
+        `error: ${outcome.error?.code ?? 'UNKNOWN'}: ${outcome.error?.message ?? ''}\n`,
+      );
       return 1;
     }
     return 0;

@@ -8,13 +8,18 @@ import { SERVER_VERSION } from './version.js';
 
 const program = new Command()
   .name('clawgate')
-  .description('A self-hosted gateway for AI agents: one WebSocket, a pool of provider keys behind it.')
+  .description(
+    'A self-hosted gateway for AI agents: one WebSocket, a pool of provider keys behind it.',
+  )
   .version(SERVER_VERSION);
 
 program
   .command('start')
   .description('start the gateway (without config or keys it serves from a built-in simulator)')
-  .option('-c, --config <path>', 'configuration file (default: $CLAWGATE_CONFIG or ./clawgate.json)')
+  .option(
+    '-c, --config <path>',
+    'configuration file (default: $CLAWGATE_CONFIG or ./clawgate.json)',
+  )
   .option('--host <host>', 'bind address (overrides gateway.host)')
   .option('-p, --port <port>', 'port, 0 for a free one (overrides gateway.port)')
   .option('--state-dir <path>', 'state directory (default: $CLAWGATE_STATE_DIR or ~/.clawgate)')
@@ -37,7 +42,9 @@ program
 
 program
   .command('demo')
-  .description('run one turn against a simulated outage: 429 on the first profile, failover to the second')
+  .description(
+    'run one turn against a simulated outage: 429 on the first profile, failover to the second',
+  )
   .action(async () => {
     process.exitCode = await demoCommand();
   });

@@ -47,7 +47,9 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .refine(
-      (providers) => new Set(providers.profiles.map((profile) => profile.name)).size === providers.profiles.length,
+      (providers) =>
+        new Set(providers.profiles.map((profile) => profile.name)).size ===
+        providers.profiles.length,
       { message: 'profile names must be unique', path: ['profiles'] },
     ),
   state_dir: z.string().min(1).optional(),

@@ -38,8 +38,22 @@ export async function demoCommand(): Promise<number> {
       providers: {
         failover: { strategy: 'priority' },
         profiles: [
-          { name: 'openai-primary', provider: 'openai', api_key: OPENAI_KEY, base_url: simulator.openaiBaseUrl, model: 'gpt-4.1-mini', priority: 1 },
-          { name: 'anthropic-fallback', provider: 'anthropic', api_key: ANTHROPIC_KEY, base_url: simulator.anthropicBaseUrl, model: 'claude-sonnet-4-5', priority: 2 },
+          {
+            name: 'openai-primary',
+            provider: 'openai',
+            api_key: OPENAI_KEY,
+            base_url: simulator.openaiBaseUrl,
+            model: 'gpt-4.1-mini',
+            priority: 1,
+          },
+          {
+            name: 'anthropic-fallback',
+            provider: 'anthropic',
+            api_key: ANTHROPIC_KEY,
+            base_url: simulator.anthropicBaseUrl,
+            model: 'claude-sonnet-4-5',
+            priority: 2,
+          },
         ],
       },
     }),
@@ -53,7 +67,9 @@ export async function demoCommand(): Promise<number> {
   const client = await GatewayClient.connect({ url: server.url, token: server.token });
   try {
     write(`simulator ${simulator.url}; gateway ${server.url}`);
-    write(`openai-primary (OpenAI format) will answer 429 with retry-after: ${RETRY_AFTER_SECONDS}`);
+    write(
+      `openai-primary (OpenAI format) will answer 429 with retry-after: ${RETRY_AFTER_SECONDS}`,
+    );
     write('> hello');
     const outcome = await runTurn({
       client,
@@ -68,14 +84,17 @@ export async function demoCommand(): Promise<number> {
       write(`turn failed: ${outcome.error?.code ?? ''} ${outcome.error?.message ?? ''}`);
       return 1;
     }
-    write(`[done] served by ${outcome.profile ?? '?'}; ${outcome.usage?.inputTokens ?? 0} input / ${outcome.usage?.outputTokens ?? 0} output tokens`);
+    write(
+      `[done] served by ${outcome.profile ?? '?'}; ${outcome.usage?.inputTokens ?? 0} input / ${outcome.usage?.outputTokens ?? 0} output tokens`,
+    );
 
     const status = await client.request('providers.status', {});
     write('providers.status:');
     for (const profile of status.profiles as Array<Record<string, unknown>>) {
-      const until = typeof profile.cooldownUntilMs === 'number'
-        ? ` for ${Math.round((profile.cooldownUntilMs - Date.now()) / 1000)} s (${String(profile.unavailableReason)})`
-        : '';
+      const until =
+        typeof profile.cooldownUntilMs === 'number'
+          ? ` for ${Math.round((profile.cooldownUntilMs - Date.now()) / 1000)} s (${String(profile.unavailableReason)})`
+          : '';
       write(`  ${String(profile.name)}: ${String(profile.state)}${until}`);
     }
     return outcome.failovers.length === 1 ? 0 : 1;

@@ -37,7 +37,10 @@ describe('parseConfig', () => {
   });
 
   it('replaces ${NAME} from the environment', () => {
-    const config = parseConfig({ providers: { profiles: [profile] } }, { TEST_ANTHROPIC_KEY: 'sk-ant-123' });
+    const config = parseConfig(
+      { providers: { profiles: [profile] } },
+      { TEST_ANTHROPIC_KEY: 'sk-ant-123' },
+    );
     expect(config.providers.profiles[0]?.api_key).toBe('sk-ant-123');
   });
 
@@ -56,14 +59,20 @@ describe('parseConfig', () => {
   });
 
   it('rejects an unknown key by name', () => {
-    expect(() => parseConfig({ gateway: { prot: 1 } }, {})).toThrow(/gateway\.prot: .*(unrecognized|Unrecognized)/);
+    expect(() => parseConfig({ gateway: { prot: 1 } }, {})).toThrow(
+      /gateway\.prot: .*(unrecognized|Unrecognized)/,
+    );
   });
 
   it('rejects an unknown provider kind and hides secrets in the report', () => {
     let message = '';
     try {
       parseConfig(
-        { providers: { profiles: [{ ...profile, provider: 'gemini', api_key: 'sk-hidden-123456' }] } },
+        {
+          providers: {
+            profiles: [{ ...profile, provider: 'gemini', api_key: 'sk-hidden-123456' }],
+          },
+        },
         {},
       );
     } catch (error) {
@@ -84,7 +93,9 @@ describe('parseConfig', () => {
 describe('loadConfigFile', () => {
   it('reports a file that is not JSON with its path', () => {
     const path = configFile('{ "gateway": ');
-    expect(() => loadConfigFile(path, {})).toThrow(new RegExp(`^${path.replace(/[.]/g, '\\.')} is not valid JSON`));
+    expect(() => loadConfigFile(path, {})).toThrow(
+      new RegExp(`^${path.replace(/[.]/g, '\\.')} is not valid JSON`),
+    );
   });
 
   it('reports a missing file with its path', () => {

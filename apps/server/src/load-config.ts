@@ -19,18 +19,24 @@ function describeValue(input: unknown, path: ReadonlyArray<PropertyKey>): string
  * Validates a parsed configuration object (after `${ENV}` substitution). Throws `ConfigError`
  * naming every bad path, the value found (secrets hidden) and what was expected.
  */
-export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv, source = 'configuration'): Config {
+export function parseConfig(
+  raw: unknown,
+  env: NodeJS.ProcessEnv,
+  source = 'configuration',
+): Config {
   let substituted: unknown;
   try {
     substituted = substituteEnv(raw, env);
   } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(`${source} is invalid:\n  ${error.message}`);
+    if (error instanceof ConfigError)
+      throw new ConfigError(`${source} is invalid:\n  ${error.message}`);
     throw error;
   }
   const result = configSchema.safeParse(substituted);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+    const path =
+      issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
     return `  ${formatPath(path)}: ${issue.message} (got ${describeValue(substituted, path)})`;
   });
   throw new ConfigError(`${source} is invalid:\n${problems.join('\n')}`);

@@ -10,12 +10,20 @@ const DEFAULT_WAIT_MS = 30_000;
 const MAX_WAIT_MS = 600_000;
 
 /** Registers the server's methods on the gateway. */
-export function registerMethods(options: { gateway: Gateway; pool: ProviderPool; runner: AgentRunner }): void {
+export function registerMethods(options: {
+  gateway: Gateway;
+  pool: ProviderPool;
+  runner: AgentRunner;
+}): void {
   const { gateway, pool, runner } = options;
 
   gateway.method('health', {
     params: methods.health.params,
-    handler: async () => ({ ok: true as const, version: SERVER_VERSION, uptimeMs: Date.now() - startedAtMs }),
+    handler: async () => ({
+      ok: true as const,
+      version: SERVER_VERSION,
+      uptimeMs: Date.now() - startedAtMs,
+    }),
   });
 
   gateway.method('agent', {

@@ -14,7 +14,14 @@ describe('profilesFromEnv', () => {
       CLAWGATE_OPENAI_MODEL: 'gpt-x',
     });
     expect(profiles).toEqual([
-      { name: 'anthropic', provider: 'anthropic', api_key: 'sk-a', model: 'claude-sonnet-4-5', priority: 0, weight: 1 },
+      {
+        name: 'anthropic',
+        provider: 'anthropic',
+        api_key: 'sk-a',
+        model: 'claude-sonnet-4-5',
+        priority: 0,
+        weight: 1,
+      },
       {
         name: 'openai',
         provider: 'openai',

@@ -12,7 +12,10 @@ export type ProviderFactory = (profile: ProfileConfig) => ChatProvider;
  */
 export const PROVIDER_FACTORIES: Readonly<Record<ProfileConfig['provider'], ProviderFactory>> = {
   openai: (profile) =>
-    new OpenAIProvider({ apiKey: profile.api_key, ...(profile.base_url ? { baseURL: profile.base_url } : {}) }),
+    new OpenAIProvider({
+      apiKey: profile.api_key,
+      ...(profile.base_url ? { baseURL: profile.base_url } : {}),
+    }),
   'openai-compatible': (profile) =>
     new OpenAIProvider({
       apiKey: profile.api_key,
@@ -20,7 +23,10 @@ export const PROVIDER_FACTORIES: Readonly<Record<ProfileConfig['provider'], Prov
       ...(profile.base_url ? { baseURL: profile.base_url } : {}),
     }),
   anthropic: (profile) =>
-    new AnthropicProvider({ apiKey: profile.api_key, ...(profile.base_url ? { baseURL: profile.base_url } : {}) }),
+    new AnthropicProvider({
+      apiKey: profile.api_key,
+      ...(profile.base_url ? { baseURL: profile.base_url } : {}),
+    }),
 };
 
 /** Turns configured profiles into pool profiles with their adapters. */

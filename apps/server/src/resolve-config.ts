@@ -25,7 +25,10 @@ export function resolveConfig(options: {
   }
   const fallback = resolve(cwd, 'clawgate.json');
   if (existsSync(fallback)) {
-    return { config: loadConfigFile(fallback, options.env), source: { kind: 'file', path: fallback } };
+    return {
+      config: loadConfigFile(fallback, options.env),
+      source: { kind: 'file', path: fallback },
+    };
   }
   return { config: parseConfig({}, options.env), source: { kind: 'defaults' } };
 }

@@ -44,7 +44,11 @@ export async function runTurn(options: {
         printer.delta(String(event.text));
         return;
       case 'failover': {
-        const failover = { from: String(event.from), to: String(event.to), reason: String(event.reason) };
+        const failover = {
+          from: String(event.from),
+          to: String(event.to),
+          reason: String(event.reason),
+        };
         outcome.failovers.push(failover);
         printer.failover(failover);
         return;

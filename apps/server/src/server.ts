@@ -47,7 +47,10 @@ function logPoolEvent(logger: Logger, event: PoolEvent): void {
       return;
     case 'cooldown-set':
     case 'profile-disabled':
-      logger.warn({ ...event, until: new Date(event.untilMs).toISOString() }, event.type.replace('-', ' '));
+      logger.warn(
+        { ...event, until: new Date(event.untilMs).toISOString() },
+        event.type.replace('-', ' '),
+      );
       return;
     case 'breaker':
       logger.warn({ profile: event.profile, from: event.from, to: event.to }, 'circuit breaker');
@@ -61,10 +64,14 @@ function logPoolEvent(logger: Logger, event: PoolEvent): void {
 }
 
 async function chooseProfiles(config: Config, env: NodeJS.ProcessEnv, logger: Logger) {
-  if (config.providers.profiles.length > 0) return { profiles: config.providers.profiles, simulator: undefined };
+  if (config.providers.profiles.length > 0)
+    return { profiles: config.providers.profiles, simulator: undefined };
   const fromEnv = profilesFromEnv(env);
   if (fromEnv.length > 0) {
-    logger.info({ profiles: fromEnv.map((profile) => profile.name) }, 'using provider keys from the environment');
+    logger.info(
+      { profiles: fromEnv.map((profile) => profile.name) },
+      'using provider keys from the environment',
+    );
     return { profiles: fromEnv, simulator: undefined };
   }
   const { simulator, profiles } = await startSimulatedProfiles();
@@ -98,7 +105,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (!token) {
     const stored = ensureStoredToken(stateDirectory);
     token = stored.token;
-    logger.info({ path: stored.path }, stored.generated ? 'generated a gateway token and stored it' : 'using the stored gateway token');
+    logger.info(
+      { path: stored.path },
+      stored.generated
+        ? 'generated a gateway token and stored it'
+        : 'using the stored gateway token',
+    );
   }
 
   const { profiles, simulator } = await chooseProfiles(config, env, logger);

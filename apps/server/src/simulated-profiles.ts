@@ -9,7 +9,10 @@ export const SIMULATED_KEYS = { openai: 'sim-openai-key', anthropic: 'sim-anthro
  * Starts an in-process upstream simulator on a free loopback port and two profiles in front
  * of it, one in each wire format, so the server works with no provider keys at all.
  */
-export async function startSimulatedProfiles(): Promise<{ simulator: UpstreamSimulator; profiles: ProfileConfig[] }> {
+export async function startSimulatedProfiles(): Promise<{
+  simulator: UpstreamSimulator;
+  profiles: ProfileConfig[];
+}> {
   const simulator = await UpstreamSimulator.start({ host: '127.0.0.1', port: 0 });
   const profiles: ProfileConfig[] = [
     {

@@ -27,7 +27,9 @@ export async function startCommand(options: StartCommandOptions): Promise<void> 
     ...(port === undefined ? {} : { port }),
     ...(options.stateDir ? { stateDirectory: options.stateDir } : {}),
   });
-  process.stderr.write(`clawgate is listening on ${server.url}; in another shell try: pnpm clawgate chat "hello"\n`);
+  process.stderr.write(
+    `clawgate is listening on ${server.url}; in another shell try: pnpm clawgate chat "hello"\n`,
+  );
 
   const stop = (signal: string): void => {
     logger.info({ signal }, 'shutting down');

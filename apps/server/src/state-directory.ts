@@ -4,7 +4,10 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The state directory: `--state-dir`, then `CLAWGATE_STATE_DIR`, then `~/.clawgate`. */
-export function resolveStateDirectory(explicit: string | undefined, env: NodeJS.ProcessEnv): string {
+export function resolveStateDirectory(
+  explicit: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string {
   return resolve(explicit ?? env.CLAWGATE_STATE_DIR ?? join(homedir(), '.clawgate'));
 }
 
@@ -23,7 +26,11 @@ export function readStoredToken(stateDirectory: string): string | undefined {
  * Returns the stored token, generating and storing one (owner-only permissions) the first
  * time. `generated` tells the caller to say where it was written.
  */
-export function ensureStoredToken(stateDirectory: string): { token: string; path: string; generated: boolean } {
+export function ensureStoredToken(stateDirectory: string): {
+  token: string;
+  path: string;
+  generated: boolean;
+} {
   const path = tokenPath(stateDirectory);
   const existing = readStoredToken(stateDirectory);
   if (existing) return { token: existing, path, generated: false };

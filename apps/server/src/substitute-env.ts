@@ -6,7 +6,11 @@ const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * Replaces `${NAME}` in every string value with the environment variable `NAME`. A variable
  * that is not set is an error naming the JSON path, so a missing key never becomes "".
  */
-export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: string[] = []): unknown {
+export function substituteEnv(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  path: string[] = [],
+): unknown {
   if (typeof value === 'string') {
     return value.replace(PLACEHOLDER, (_match, name: string) => {
       const replacement = env[name];
@@ -18,7 +22,8 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: stri
       return replacement;
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => substituteEnv(item, env, [...path, String(index)]));
+  if (Array.isArray(value))
+    return value.map((item, index) => substituteEnv(item, env, [...path, String(index)]));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, [...path, key])]),
@@ -32,7 +37,9 @@ export function formatPath(path: ReadonlyArray<string | number | symbol>): strin
   if (path.length === 0) return '(root)';
   return path
     .map((part, index) =>
-      typeof part === 'number' || /^\d+$/.test(String(part)) ? `[${String(part)}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+      typeof part === 'number' || /^\d+$/.test(String(part))
+        ? `[${String(part)}]`
+        : `${index === 0 ? '' : '.'}${String(part)}`,
     )
     .join('');
 }

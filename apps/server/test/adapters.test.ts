@@ -39,7 +39,10 @@ function adapter(kind: Kind, apiKey: string, requestTimeoutMs?: number): ChatPro
 
 const request = { model: 'test-model', messages: [{ role: 'user' as const, content: 'hello' }] };
 
-async function collect(provider: ChatProvider, signal = new AbortController().signal): Promise<StreamEvent[]> {
+async function collect(
+  provider: ChatProvider,
+  signal = new AbortController().signal,
+): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
   for await (const event of provider.stream(request, { signal })) events.push(event);
   return events;
@@ -68,7 +71,9 @@ describe.each<[Kind, FixtureName]>([
     const events = await collect(adapter(kind, `${fixture}-key`));
 
     expect(textOf(events)).toBe(recordedText(fixture));
-    const toolCalls = events.flatMap((event) => (event.type === 'tool-call' ? [event.toolCall] : []));
+    const toolCalls = events.flatMap((event) =>
+      event.type === 'tool-call' ? [event.toolCall] : [],
+    );
     expect(toolCalls).toEqual(
       recordedToolCalls(fixture).map((call) => ({
         id: call.id,
@@ -89,7 +94,11 @@ describe('anthropic adapter', () => {
     expect(events.filter((event) => event.type !== 'text-delta').slice(1)).toEqual([
       {
         type: 'tool-call',
-        toolCall: { id: 'toolu_01QE1WLsSVp5hy5Q3GmGTmjP', name: 'updateIssueList', arguments: '{}' },
+        toolCall: {
+          id: 'toolu_01QE1WLsSVp5hy5Q3GmGTmjP',
+          name: 'updateIssueList',
+          arguments: '{}',
+        },
       },
       { type: 'finish', finishReason: 'tool_calls', usage: { inputTokens: 565, outputTokens: 48 } },
     ]);
@@ -128,7 +137,8 @@ describe.each(loadUpstreamErrorCases().map((errorCase) => [errorCase.name, error
       simulator.script(`${name}-key`, { kind: 'error', case: name });
       const error = await failure(adapter(errorCase.provider as Kind, `${name}-key`));
       expect(error.reason).toBe(errorCase.reason);
-      if (errorCase.retryAfterMs !== undefined) expect(error.retryAfterMs).toBe(errorCase.retryAfterMs);
+      if (errorCase.retryAfterMs !== undefined)
+        expect(error.retryAfterMs).toBe(errorCase.retryAfterMs);
       if (!errorCase.stream) expect(error.status).toBe(errorCase.status);
     });
   },
@@ -169,8 +179,17 @@ describe.each<Kind>(['openai', 'anthropic'])('%s adapter under faults', (kind) =
       status: 401,
       body:
         kind === 'openai'
-          ? { error: { message: `Incorrect API key provided: ${apiKey}`, type: 'invalid_request_error', code: 'invalid_api_key' } }
-          : { type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key ${apiKey}` } },
+          ? {
+              error: {
+                message: `Incorrect API key provided: ${apiKey}`,
+                type: 'invalid_request_error',
+                code: 'invalid_api_key',
+              },
+            }
+          : {
+              type: 'error',
+              error: { type: 'authentication_error', message: `invalid x-api-key ${apiKey}` },
+            },
     });
     const error = await failure(adapter(kind, apiKey));
     expect(error.reason).toBe('auth');

@@ -25,7 +25,9 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000)
     child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`clawgate ${args.join(' ')} did not exit; stdout: ${stdout} stderr: ${stderr}`));
+      reject(
+        new Error(`clawgate ${args.join(' ')} did not exit; stdout: ${stdout} stderr: ${stderr}`),
+      );
     }, timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -43,7 +45,9 @@ describe('clawgate CLI', () => {
     expect(result.stdout).toContain(
       "Hello! I'm doing well, thank you for asking. How are you doing today? Is there anything I can help you with?",
     );
-    expect(result.stdout).toContain('[done] served by anthropic-fallback; 12 input / 30 output tokens');
+    expect(result.stdout).toContain(
+      '[done] served by anthropic-fallback; 12 input / 30 output tokens',
+    );
     expect(result.stdout).toMatch(/openai-primary: cooling_down for (29|30) s \(rate_limit\)/);
   });
 
@@ -54,7 +58,9 @@ describe('clawgate CLI', () => {
     const result = await runCli(['start', '--config', path]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`clawgate: ${path} is invalid:`);
-    expect(result.stderr).toContain('gateway.port: Invalid input: expected number, received string (got "eighty")');
+    expect(result.stderr).toContain(
+      'gateway.port: Invalid input: expected number, received string (got "eighty")',
+    );
   });
 
   it('start refuses a non-loopback bind without a configured token, exit 2', async () => {
@@ -65,15 +71,22 @@ describe('clawgate CLI', () => {
 
   it('start without config or keys serves from the simulator, and chat streams an answer', async () => {
     const stateDirectory = mkdtempSync(join(tmpdir(), 'clawgate-state-'));
-    const server = spawn(process.execPath, [CLI, 'start', '--port', '0', '--state-dir', stateDirectory], {
-      env: { PATH: process.env.PATH, HOME: stateDirectory },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const server = spawn(
+      process.execPath,
+      [CLI, 'start', '--port', '0', '--state-dir', stateDirectory],
+      {
+        env: { PATH: process.env.PATH, HOME: stateDirectory },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       let stdout = '';
       server.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)));
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`server did not start: ${stdout}`)), 10_000);
+        const timer = setTimeout(
+          () => reject(new Error(`server did not start: ${stdout}`)),
+          10_000,
+        );
         server.stderr.on('data', (chunk: Buffer) => {
           const match = /listening on (ws:\/\/\S+);/.exec(String(chunk));
           if (match?.[1]) {
@@ -82,7 +95,9 @@ describe('clawgate CLI', () => {
           }
         });
       });
-      expect(stdout).toContain('no config file and no provider keys: serving recorded answers from the built-in upstream simulator');
+      expect(stdout).toContain(
+        'no config file and no provider keys: serving recorded answers from the built-in upstream simulator',
+      );
       expect(stdout).toContain(`"path":"${join(stateDirectory, 'token')}"`);
 
       const chat = await runCli(['chat', '--url', url, '--state-dir', stateDirectory, 'hello']);
@@ -101,4 +116,3 @@ describe('clawgate CLI', () => {
     }
   });
 });
-

@@ -43,7 +43,8 @@ class WireClient {
     for (;;) {
       const found = this.frames.find(predicate);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching frame; got ${JSON.stringify(this.frames)}`);
+      if (Date.now() > deadline)
+        throw new Error(`no matching frame; got ${JSON.stringify(this.frames)}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 100);
@@ -123,10 +124,22 @@ describe('walking skeleton', () => {
 
   const connect = () => WireClient.open(server.url, { authorization: `Bearer ${server.token}` });
 
-  async function runTurn(client: WireClient, id: number): Promise<{ runId: string; events: Frame[] }> {
-    client.send({ jsonrpc: '2.0', id, method: 'agent', params: { message: 'hello', sessionKey: 'e2e' } });
+  async function runTurn(
+    client: WireClient,
+    id: number,
+  ): Promise<{ runId: string; events: Frame[] }> {
+    client.send({
+      jsonrpc: '2.0',
+      id,
+      method: 'agent',
+      params: { message: 'hello', sessionKey: 'e2e' },
+    });
     const response = await client.waitFor((frame) => frame.id === id);
-    expect(response).toEqual({ jsonrpc: '2.0', id, result: { runId: expect.any(String), status: 'accepted' } });
+    expect(response).toEqual({
+      jsonrpc: '2.0',
+      id,
+      result: { runId: expect.any(String), status: 'accepted' },
+    });
     const runId = (response.result as Frame).runId as string;
     await client.waitFor(
       (frame) =>
@@ -146,11 +159,17 @@ describe('walking skeleton', () => {
     const types = first.events.map((event) => event.type);
     expect(types[0]).toBe('start');
     expect(types.at(-1)).toBe('done');
-    const deltas = first.events.filter((event) => event.type === 'delta').map((event) => event.text);
+    const deltas = first.events
+      .filter((event) => event.type === 'delta')
+      .map((event) => event.text);
     expect(deltas.join('')).toBe(recordedText('anthropic-text'));
     const failovers = first.events.filter((event) => event.type === 'failover');
     expect(failovers).toEqual([
-      expect.objectContaining({ from: 'openai-primary', to: 'anthropic-fallback', reason: 'rate_limit' }),
+      expect.objectContaining({
+        from: 'openai-primary',
+        to: 'anthropic-fallback',
+        reason: 'rate_limit',
+      }),
     ]);
     const done = first.events.at(-1);
     expect(done).toMatchObject({
@@ -181,7 +200,9 @@ describe('walking skeleton', () => {
 
   it('refuses a wrong bearer token on the upgrade with UNAUTHORIZED', async () => {
     const refusal = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const socket = new WebSocket(server.url, { headers: { authorization: 'Bearer wrong-token' } });
+      const socket = new WebSocket(server.url, {
+        headers: { authorization: 'Bearer wrong-token' },
+      });
       socket.on('unexpected-response', (_request, response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += String(chunk)));
@@ -207,7 +228,11 @@ describe('walking skeleton', () => {
     await client.waitFor((frame) => frame.method === 'connected');
     client.send('{"jsonrpc": "2.0", "method": "health", "id": 1');
     const parseError = await client.waitFor((frame) => 'error' in frame);
-    expect(parseError).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
+    expect(parseError).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32700, message: 'Parse error' },
+    });
 
     client.send({ jsonrpc: '2.0', id: 2, method: 'health' });
     const health = await client.waitFor((frame) => frame.id === 2);

@@ -9,6 +9,7 @@ export interface RequestOptions {
 }
 
 /** The arguments of `request(method, ...)`: params may be left out when all are optional. */
-export type RequestArguments<Method extends MethodName> = {} extends MethodParams<Method>
-  ? [params?: MethodParams<Method>, options?: RequestOptions]
-  : [params: MethodParams<Method>, options?: RequestOptions];
+export type RequestArguments<Method extends MethodName> =
+  {} extends MethodParams<Method>
+    ? [params?: MethodParams<Method>, options?: RequestOptions]
+    : [params: MethodParams<Method>, options?: RequestOptions];

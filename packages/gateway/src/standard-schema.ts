@@ -32,8 +32,7 @@ export interface ParamsIssue {
 
 /** Outcome of {@link validateWithSchema}. */
 export type ValidationOutcome<Output> =
-  | { ok: true; value: Output }
-  | { ok: false; issues: ParamsIssue[] };
+  { ok: true; value: Output } | { ok: false; issues: ParamsIssue[] };
 
 function toPathSegment(segment: PropertyKey | { readonly key: PropertyKey }): string | number {
   const key = typeof segment === 'object' ? segment.key : segment;

@@ -1,5 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { ChatCallOptions, ChatProvider, ChatRequest, Classifier, StreamEvent } from '@clawgate/providers-core';
+import type {
+  ChatCallOptions,
+  ChatProvider,
+  ChatRequest,
+  Classifier,
+  StreamEvent,
+} from '@clawgate/providers-core';
 import { toProviderError } from './error-mapping.js';
 import { toAnthropicRequest } from './request-mapping.js';
 import { mapAnthropicStream } from './stream-mapping.js';

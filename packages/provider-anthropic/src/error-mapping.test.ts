@@ -7,8 +7,13 @@ describe('anthropicErrorFacts', () => {
       status: undefined,
       error: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
     });
-    expect(anthropicErrorFacts(thrown)).toMatchObject({ errorType: 'overloaded_error', message: 'Overloaded' });
-    expect(toProviderError(thrown, { signal: new AbortController().signal }).reason).toBe('overloaded');
+    expect(anthropicErrorFacts(thrown)).toMatchObject({
+      errorType: 'overloaded_error',
+      message: 'Overloaded',
+    });
+    expect(toProviderError(thrown, { signal: new AbortController().signal }).reason).toBe(
+      'overloaded',
+    );
   });
 
   it('classifies anything as aborted once the caller signal has aborted', () => {

@@ -9,7 +9,9 @@ import {
 } from '@clawgate/providers-core';
 
 function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
 }
 
 const text = (value: unknown): string | undefined =>
@@ -25,7 +27,8 @@ export function anthropicErrorFacts(thrown: unknown): ErrorFacts {
   const body = field(thrown, 'error');
   const inner = field(body, 'error');
   const errorType = text(field(thrown, 'type')) ?? text(field(inner, 'type'));
-  const errorCode = text(field(thrown, 'errorCode')) ?? text(field(field(inner, 'details'), 'error_code'));
+  const errorCode =
+    text(field(thrown, 'errorCode')) ?? text(field(field(inner, 'details'), 'error_code'));
   const bodyMessage = text(field(inner, 'message'));
   if (errorType) facts.errorType = errorType;
   if (errorCode) facts.errorCode = errorCode;

@@ -1,4 +1,8 @@
 export { AnthropicProvider, type AnthropicProviderOptions } from './anthropic-provider.js';
-export { DEFAULT_MAX_OUTPUT_TOKENS, toAnthropicMessages, toAnthropicRequest } from './request-mapping.js';
+export {
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  toAnthropicMessages,
+  toAnthropicRequest,
+} from './request-mapping.js';
 export { mapAnthropicStream } from './stream-mapping.js';
 export { anthropicErrorFacts, toProviderError } from './error-mapping.js';

@@ -49,8 +49,12 @@ describe('toAnthropicRequest', () => {
   it('keeps unparseable tool arguments instead of throwing', () => {
     const request = toAnthropicRequest({
       model: 'm',
-      messages: [{ role: 'assistant', content: '', toolCalls: [{ id: 't', name: 'x', arguments: '{oops' }] }],
+      messages: [
+        { role: 'assistant', content: '', toolCalls: [{ id: 't', name: 'x', arguments: '{oops' }] },
+      ],
     });
-    expect(request.messages[0]?.content).toEqual([{ type: 'tool_use', id: 't', name: 'x', input: { raw: '{oops' } }]);
+    expect(request.messages[0]?.content).toEqual([
+      { type: 'tool_use', id: 't', name: 'x', input: { raw: '{oops' } },
+    ]);
   });
 });

@@ -21,11 +21,18 @@ function parseArguments(text: string): Record<string, unknown> {
   }
 }
 
-function assistantBlocks(message: Extract<ChatMessage, { role: 'assistant' }>): ContentBlockParam[] {
+function assistantBlocks(
+  message: Extract<ChatMessage, { role: 'assistant' }>,
+): ContentBlockParam[] {
   const blocks: ContentBlockParam[] = [];
   if (message.content) blocks.push({ type: 'text', text: message.content });
   for (const call of message.toolCalls ?? []) {
-    blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseArguments(call.arguments) });
+    blocks.push({
+      type: 'tool_use',
+      id: call.id,
+      name: call.name,
+      input: parseArguments(call.arguments),
+    });
   }
   return blocks;
 }
@@ -59,7 +66,9 @@ export function toAnthropicMessages(messages: readonly ChatMessage[]): {
         push('assistant', assistantBlocks(message));
         break;
       case 'tool':
-        push('user', [{ type: 'tool_result', tool_use_id: message.toolCallId, content: message.content }]);
+        push('user', [
+          { type: 'tool_result', tool_use_id: message.toolCallId, content: message.content },
+        ]);
         break;
     }
   }

@@ -21,7 +21,9 @@ interface PendingToolUse {
  * when they stop. A stream that ends without `message_stop` was cut, which is a `network`
  * failure, never a clean finish.
  */
-export async function* mapAnthropicStream(events: AsyncIterable<RawMessageStreamEvent>): AsyncGenerator<StreamEvent> {
+export async function* mapAnthropicStream(
+  events: AsyncIterable<RawMessageStreamEvent>,
+): AsyncGenerator<StreamEvent> {
   const toolUses = new Map<number, PendingToolUse>();
   let inputTokens = 0;
   let outputTokens = 0;
@@ -54,12 +56,16 @@ export async function* mapAnthropicStream(events: AsyncIterable<RawMessageStream
         if (pending) {
           toolUses.delete(event.index);
           const argumentsText = pending.json || JSON.stringify(pending.input ?? {});
-          yield { type: 'tool-call', toolCall: { id: pending.id, name: pending.name, arguments: argumentsText } };
+          yield {
+            type: 'tool-call',
+            toolCall: { id: pending.id, name: pending.name, arguments: argumentsText },
+          };
         }
         break;
       }
       case 'message_delta':
-        if (event.delta.stop_reason) finishReason = STOP_REASONS[event.delta.stop_reason] ?? 'other';
+        if (event.delta.stop_reason)
+          finishReason = STOP_REASONS[event.delta.stop_reason] ?? 'other';
         outputTokens = event.usage.output_tokens ?? outputTokens;
         if (typeof event.usage.input_tokens === 'number') inputTokens = event.usage.input_tokens;
         break;
@@ -69,6 +75,7 @@ export async function* mapAnthropicStream(events: AsyncIterable<RawMessageStream
     }
   }
 
-  if (!stopped) throw new ProviderError('stream ended before the model finished', { reason: 'network' });
+  if (!stopped)
+    throw new ProviderError('stream ended before the model finished', { reason: 'network' });
   yield { type: 'finish', finishReason, usage: { inputTokens, outputTokens } };
 }

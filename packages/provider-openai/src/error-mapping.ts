@@ -9,7 +9,9 @@ import {
 } from '@clawgate/providers-core';
 
 function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
 }
 
 const text = (value: unknown): string | undefined =>

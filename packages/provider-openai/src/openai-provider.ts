@@ -1,4 +1,10 @@
-import type { ChatCallOptions, ChatProvider, ChatRequest, Classifier, StreamEvent } from '@clawgate/providers-core';
+import type {
+  ChatCallOptions,
+  ChatProvider,
+  ChatRequest,
+  Classifier,
+  StreamEvent,
+} from '@clawgate/providers-core';
 import OpenAI from 'openai';
 import { toProviderError } from './error-mapping.js';
 import { toOpenAIRequest } from './request-mapping.js';
@@ -44,7 +50,9 @@ export class OpenAIProvider implements ChatProvider {
   async *stream(request: ChatRequest, options: ChatCallOptions): AsyncGenerator<StreamEvent> {
     const { signal } = options;
     try {
-      const chunks = await this.client.chat.completions.create(toOpenAIRequest(request), { signal });
+      const chunks = await this.client.chat.completions.create(toOpenAIRequest(request), {
+        signal,
+      });
       yield* mapOpenAIStream(chunks);
     } catch (thrown) {
       throw toProviderError(thrown, {

@@ -9,10 +9,20 @@ describe('toOpenAIRequest', () => {
       messages: [
         { role: 'system', content: 'be brief' },
         { role: 'user', content: 'what time is it?' },
-        { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'now', arguments: '{}' }] },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [{ id: 'call_1', name: 'now', arguments: '{}' }],
+        },
         { role: 'tool', toolCallId: 'call_1', content: '12:00' },
       ],
-      tools: [{ name: 'now', description: 'current time', parameters: { type: 'object', properties: {} } }],
+      tools: [
+        {
+          name: 'now',
+          description: 'current time',
+          parameters: { type: 'object', properties: {} },
+        },
+      ],
     });
     expect(request).toEqual({
       model: 'gpt-4.1-mini',
@@ -25,14 +35,20 @@ describe('toOpenAIRequest', () => {
         {
           role: 'assistant',
           content: null,
-          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'now', arguments: '{}' } }],
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'now', arguments: '{}' } },
+          ],
         },
         { role: 'tool', tool_call_id: 'call_1', content: '12:00' },
       ],
       tools: [
         {
           type: 'function',
-          function: { name: 'now', description: 'current time', parameters: { type: 'object', properties: {} } },
+          function: {
+            name: 'now',
+            description: 'current time',
+            parameters: { type: 'object', properties: {} },
+          },
         },
       ],
     });

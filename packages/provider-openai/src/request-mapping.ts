@@ -49,7 +49,9 @@ export function toOpenAIRequest(request: ChatRequest): ChatCompletionCreateParam
     stream: true,
     stream_options: { include_usage: true },
     ...(request.tools?.length ? { tools: request.tools.map(toOpenAITool) } : {}),
-    ...(request.maxOutputTokens === undefined ? {} : { max_completion_tokens: request.maxOutputTokens }),
+    ...(request.maxOutputTokens === undefined
+      ? {}
+      : { max_completion_tokens: request.maxOutputTokens }),
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
   };
 }

@@ -26,8 +26,16 @@ async function collect(chunks: ChatCompletionChunk[]): Promise<StreamEvent[]> {
 describe('mapOpenAIStream', () => {
   it('assembles tool-call fragments by index and emits them when the choice finishes', async () => {
     const events = await collect([
-      chunk({ delta: { tool_calls: [{ index: 0, id: 'call_a', function: { name: 'add', arguments: '{"a":' } }] } }),
-      chunk({ delta: { tool_calls: [{ index: 1, id: 'call_b', function: { name: 'now', arguments: '' } }] } }),
+      chunk({
+        delta: {
+          tool_calls: [{ index: 0, id: 'call_a', function: { name: 'add', arguments: '{"a":' } }],
+        },
+      }),
+      chunk({
+        delta: {
+          tool_calls: [{ index: 1, id: 'call_b', function: { name: 'now', arguments: '' } }],
+        },
+      }),
       chunk({ delta: { tool_calls: [{ index: 0, function: { arguments: '1}' } }] } }),
       chunk({ delta: {}, finish_reason: 'tool_calls' }),
       chunk(undefined, { usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 } }),

@@ -1,4 +1,9 @@
-import { ProviderError, type FinishReason, type StreamEvent, type Usage } from '@clawgate/providers-core';
+import {
+  ProviderError,
+  type FinishReason,
+  type StreamEvent,
+  type Usage,
+} from '@clawgate/providers-core';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 
 const FINISH_REASONS: Record<string, FinishReason> = {
@@ -21,7 +26,9 @@ interface PendingToolCall {
  * the stream ends, with the usage of the final chunk. A stream that ends without a finish
  * reason was cut, which is a `network` failure, never a clean finish.
  */
-export async function* mapOpenAIStream(chunks: AsyncIterable<ChatCompletionChunk>): AsyncGenerator<StreamEvent> {
+export async function* mapOpenAIStream(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+): AsyncGenerator<StreamEvent> {
   const toolCalls = new Map<number, PendingToolCall>();
   let finishReason: FinishReason | undefined;
   let usage: Usage = { inputTokens: 0, outputTokens: 0 };
@@ -33,7 +40,10 @@ export async function* mapOpenAIStream(chunks: AsyncIterable<ChatCompletionChunk
       yield { type: 'metadata', responseId: chunk.id, model: chunk.model };
     }
     if (chunk.usage) {
-      usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+      usage = {
+        inputTokens: chunk.usage.prompt_tokens,
+        outputTokens: chunk.usage.completion_tokens,
+      };
     }
     const choice = chunk.choices[0];
     if (!choice) continue;

@@ -94,7 +94,9 @@ export const BUILT_IN_RULES: readonly ClassificationRule[] = [
   {
     name: 'context-overflow-on-bad-request',
     match: (facts) =>
-      (facts.status === 400 || facts.status === 413 || facts.errorType === 'invalid_request_error') &&
+      (facts.status === 400 ||
+        facts.status === 413 ||
+        facts.errorType === 'invalid_request_error') &&
       CONTEXT_OVERFLOW_TEXT.test(facts.message ?? '')
         ? 'context_overflow'
         : undefined,
@@ -174,9 +176,14 @@ export class Classifier {
     const retryAfterMs = parseRetryAfter(facts.headers, this.clock.now());
     for (const rule of this.rules) {
       const reason = rule.match(facts);
-      if (reason) return { reason, rule: rule.name, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+      if (reason)
+        return { reason, rule: rule.name, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     }
-    return { reason: 'unknown', rule: 'default', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    return {
+      reason: 'unknown',
+      rule: 'default',
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
   }
 
   /** Classifies and builds the `ProviderError` an adapter throws. */

@@ -9,7 +9,11 @@ const propertyRun = { seed: 20_250_101, numRuns: 1_000 };
 
 /** Shaped like the SDKs' `APIError`: status and headers as fields. */
 class APIError extends Error {
-  constructor(readonly status: number, readonly headers: Record<string, string>, message: string) {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    message: string,
+  ) {
     super(message);
   }
 }

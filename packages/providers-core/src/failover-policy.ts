@@ -10,7 +10,11 @@ export interface FailoverPolicy {
   countsForBreaker: boolean;
 }
 
-const policy = (retrySameOnce: boolean, tryNext: boolean, countsForBreaker: boolean): FailoverPolicy => ({
+const policy = (
+  retrySameOnce: boolean,
+  tryNext: boolean,
+  countsForBreaker: boolean,
+): FailoverPolicy => ({
   retrySameOnce,
   tryNext,
   countsForBreaker,

@@ -40,7 +40,11 @@ export {
   type ProfileHealthOptions,
   type Unavailability,
 } from './profile-health.js';
-export { ProfileSelector, type SelectionCandidate, type SelectionStrategy } from './profile-selector.js';
+export {
+  ProfileSelector,
+  type SelectionCandidate,
+  type SelectionStrategy,
+} from './profile-selector.js';
 export { FAILOVER_POLICY, type FailoverPolicy } from './failover-policy.js';
 export {
   ProvidersUnavailableError,

@@ -25,8 +25,20 @@ export interface Unavailability {
 
 /** Something `ProfileHealth` changed, for observers. */
 export type HealthChange =
-  | { type: 'cooldown-set'; profile: string; model?: string; untilMs: number; reason: FailoverReason }
-  | { type: 'profile-disabled'; profile: string; model?: string; untilMs: number; reason: FailoverReason };
+  | {
+      type: 'cooldown-set';
+      profile: string;
+      model?: string;
+      untilMs: number;
+      reason: FailoverReason;
+    }
+  | {
+      type: 'profile-disabled';
+      profile: string;
+      model?: string;
+      untilMs: number;
+      reason: FailoverReason;
+    };
 
 /** Options for `ProfileHealth`. */
 export interface ProfileHealthOptions extends CooldownOptions {
@@ -95,12 +107,18 @@ export class ProfileHealth {
         const key = modelKey(profile, model);
         const strikes = (this.store.get(key)?.strikes ?? 0) + 1;
         const waitMs =
-          retryAfterMs ?? growing(this.timing.rateLimitInitialMs, this.timing.rateLimitMaxMs, strikes);
+          retryAfterMs ??
+          growing(this.timing.rateLimitInitialMs, this.timing.rateLimitMaxMs, strikes);
         this.cool(key, { profile, model }, reason, waitMs, strikes);
         return;
       }
       case 'overloaded':
-        this.cool(profileKey(profile), { profile }, reason, retryAfterMs ?? this.timing.overloadedMs);
+        this.cool(
+          profileKey(profile),
+          { profile },
+          reason,
+          retryAfterMs ?? this.timing.overloadedMs,
+        );
         return;
       default:
         return;
@@ -140,7 +158,11 @@ export class ProfileHealth {
     if (moved) this.onChange?.({ type: 'cooldown-set', ...scope, untilMs, reason });
   }
 
-  private disable(key: string, scope: { profile: string; model?: string }, reason: FailoverReason): void {
+  private disable(
+    key: string,
+    scope: { profile: string; model?: string },
+    reason: FailoverReason,
+  ): void {
     const record = this.store.get(key) ?? { strikes: 0 };
     const strikes = record.strikes + 1;
     const periodMs = growing(this.timing.disableInitialMs, this.timing.disableMaxMs, strikes);
@@ -152,10 +174,18 @@ export class ProfileHealth {
 
 function* blocks(record: HealthRecord): Generator<Unavailability> {
   if (record.cooldownUntilMs !== undefined) {
-    yield { untilMs: record.cooldownUntilMs, reason: record.cooldownReason ?? 'unknown', kind: 'cooldown' };
+    yield {
+      untilMs: record.cooldownUntilMs,
+      reason: record.cooldownReason ?? 'unknown',
+      kind: 'cooldown',
+    };
   }
   if (record.disabledUntilMs !== undefined) {
-    yield { untilMs: record.disabledUntilMs, reason: record.disabledReason ?? 'unknown', kind: 'disabled' };
+    yield {
+      untilMs: record.disabledUntilMs,
+      reason: record.disabledReason ?? 'unknown',
+      kind: 'disabled',
+    };
   }
 }
 

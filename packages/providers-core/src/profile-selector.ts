@@ -25,7 +25,10 @@ export class ProfileSelector {
     private readonly random: () => number = Math.random,
   ) {}
 
-  select<T extends SelectionCandidate>(candidates: readonly T[], order: readonly string[]): T | undefined {
+  select<T extends SelectionCandidate>(
+    candidates: readonly T[],
+    order: readonly string[],
+  ): T | undefined {
     if (candidates.length === 0) return undefined;
 
     const bestPriority = Math.min(...candidates.map((candidate) => candidate.priority));
@@ -39,7 +42,8 @@ export class ProfileSelector {
         return this.rotate(tier, bestPriority, order);
       case 'least_used':
         return [...tier].sort(
-          (left, right) => left.inFlight - right.inFlight || left.totalAttempts - right.totalAttempts,
+          (left, right) =>
+            left.inFlight - right.inFlight || left.totalAttempts - right.totalAttempts,
         )[0];
       case 'random':
         return this.weighted(tier);
@@ -47,10 +51,13 @@ export class ProfileSelector {
   }
 
   /** Next profile after the one last picked in this tier, by configuration position. */
-  private rotate<T extends SelectionCandidate>(tier: readonly T[], priority: number, order: readonly string[]): T | undefined {
+  private rotate<T extends SelectionCandidate>(
+    tier: readonly T[],
+    priority: number,
+    order: readonly string[],
+  ): T | undefined {
     const last = this.cursors.get(priority) ?? -1;
-    const next =
-      tier.find((candidate) => order.indexOf(candidate.name) > last) ?? tier[0];
+    const next = tier.find((candidate) => order.indexOf(candidate.name) > last) ?? tier[0];
     if (next) this.cursors.set(priority, order.indexOf(next.name));
     return next;
   }

@@ -68,14 +68,18 @@ export class ProviderPool {
   private readonly selector: ProfileSelector;
   private readonly clock: Clock;
   private readonly settings: Required<
-    Pick<ProviderPoolOptions, 'maxAttempts' | 'deadlineMs' | 'maxWaitMs' | 'idleTimeoutMs' | 'retryBackoffMs'>
+    Pick<
+      ProviderPoolOptions,
+      'maxAttempts' | 'deadlineMs' | 'maxWaitMs' | 'idleTimeoutMs' | 'retryBackoffMs'
+    >
   >;
   private readonly emit: (event: PoolEvent) => void;
 
   constructor(options: ProviderPoolOptions) {
     if (options.profiles.length === 0) throw new RangeError('profiles must not be empty');
     const names = new Set(options.profiles.map((profile) => profile.name));
-    if (names.size !== options.profiles.length) throw new RangeError('profile names must be unique');
+    if (names.size !== options.profiles.length)
+      throw new RangeError('profile names must be unique');
 
     this.clock = options.clock ?? systemClock;
     this.emit = (event) => options.onEvent?.(event);
@@ -111,7 +115,10 @@ export class ProviderPool {
    * been yielded. After that, an upstream failure throws a `ProviderError` marked `partial`.
    * Throws `ProvidersUnavailableError` when no profile can take the call in time.
    */
-  async *stream(request: PoolRequest, options: PoolCallOptions = {}): AsyncGenerator<PoolStreamEvent, void> {
+  async *stream(
+    request: PoolRequest,
+    options: PoolCallOptions = {},
+  ): AsyncGenerator<PoolStreamEvent, void> {
     const deadlineMs = options.deadlineMs ?? this.settings.deadlineMs;
     const deadlineAtMs = this.clock.now() + deadlineMs;
     const call = linkedController([options.signal], deadlineMs);
@@ -160,7 +167,13 @@ export class ProviderPool {
         }
 
         const startedAtMs = this.clock.now();
-        const outcome = yield* this.attempt(runtime, ticket, request, call.controller.signal, attempts.length + 1);
+        const outcome = yield* this.attempt(
+          runtime,
+          ticket,
+          request,
+          call.controller.signal,
+          attempts.length + 1,
+        );
         const durationMs = this.clock.now() - startedAtMs;
         if (outcome.ok) {
           attempts.push({ profile: name, durationMs });
@@ -176,9 +189,11 @@ export class ProviderPool {
         if (policy.retrySameOnce && !retriedOnce.has(name)) {
           retriedOnce.add(name);
           retryProfile = name;
-          await sleep(this.settings.retryBackoffMs, call.controller.signal).catch((reason: unknown) => {
-            throw abortedError(reason);
-          });
+          await sleep(this.settings.retryBackoffMs, call.controller.signal).catch(
+            (reason: unknown) => {
+              throw abortedError(reason);
+            },
+          );
           continue;
         }
         if (error.reason === 'rate_limit' || error.reason === 'overloaded') cooling.add(name);
@@ -253,7 +268,10 @@ export class ProviderPool {
   }
 
   /** Milliseconds until the soonest profile that could serve this call recovers. */
-  private recoveryWaitMs(excluded: ReadonlySet<string>, minContextWindow: number): number | undefined {
+  private recoveryWaitMs(
+    excluded: ReadonlySet<string>,
+    minContextWindow: number,
+  ): number | undefined {
     const now = this.clock.now();
     let soonest: number | undefined;
     for (const runtime of this.runtimes) {
@@ -318,7 +336,13 @@ export class ProviderPool {
         });
       }
       const result = outcome === 'success' ? 'success' : outcome.reason;
-      this.emit({ type: 'attempt-end', profile: profile.name, attempt: attemptNumber, durationMs, outcome: result });
+      this.emit({
+        type: 'attempt-end',
+        profile: profile.name,
+        attempt: attemptNumber,
+        durationMs,
+        outcome: result,
+      });
     };
 
     const stream = profile.provider.stream(

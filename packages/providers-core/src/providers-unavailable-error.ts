@@ -22,7 +22,11 @@ export class ProvidersUnavailableError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly attempts: readonly AttemptRecord[];
 
-  constructor(options: { retryAfterMs?: number; attempts: readonly AttemptRecord[]; message?: string }) {
+  constructor(options: {
+    retryAfterMs?: number;
+    attempts: readonly AttemptRecord[];
+    message?: string;
+  }) {
     super(options.message ?? 'No provider profile is available');
     this.name = 'ProvidersUnavailableError';
     this.retryAfterMs = options.retryAfterMs;

@@ -1,9 +1,6 @@
 /** Header lookup that accepts a plain object, a `Headers` instance or nothing. */
 export type HeaderSource =
-  | Headers
-  | Record<string, string | string[] | undefined>
-  | undefined
-  | null;
+  Headers | Record<string, string | string[] | undefined> | undefined | null;
 
 /** Reads one header case-insensitively. */
 export function readHeader(headers: HeaderSource, name: string): string | undefined {

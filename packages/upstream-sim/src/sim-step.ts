@@ -86,13 +86,7 @@ export interface StreamErrorStep extends ReplayingStep {
  * `cut` with `afterEvents`) send the headers and the first half of the JSON body first.
  */
 export type SimStep =
-  | OkStep
-  | ErrorCaseStep
-  | CustomErrorStep
-  | HangStep
-  | ResetStep
-  | CutStep
-  | StreamErrorStep;
+  OkStep | ErrorCaseStep | CustomErrorStep | HangStep | ResetStep | CutStep | StreamErrorStep;
 
 /** The `kind` of a {@link SimStep}. */
 export type SimStepKind = SimStep['kind'];

@@ -7,9 +7,7 @@ export const SCRIPTED_TOKEN = 'scripted-token';
 
 /** What the scripted gateway answers a request with; `undefined` means no answer at all. */
 export type ScriptedReply =
-  | { result: unknown }
-  | { error: { code: number; message: string; data?: unknown } }
-  | undefined;
+  { result: unknown } | { error: { code: number; message: string; data?: unknown } } | undefined;
 
 /** The `connected` params the scripted gateway sends. */
 export const SCRIPTED_CONNECTED = {
