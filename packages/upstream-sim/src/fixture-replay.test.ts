@@ -174,7 +174,11 @@ describe('replayFixture', () => {
       for await (const event of stream) types.push(event.type);
     };
 
-    await expect(iterate()).rejects.toMatchObject({ cause: { code: 'ECONNRESET' } });
+    // A reset that lands after the client has read the buffered events can surface as the
+    // socket closing under the reader rather than as ECONNRESET; both mean the peer is gone.
+    await expect(iterate()).rejects.toMatchObject({
+      cause: { code: expect.stringMatching(/^(ECONNRESET|UND_ERR_SOCKET)$/) },
+    });
     // The recorded third event is a ping, which the SDK swallows.
     expect(types).toEqual(['message_start', 'content_block_start', 'content_block_delta']);
   });
