@@ -6,7 +6,7 @@ import type {
   Classifier,
   StreamEvent,
 } from '@clawgate/providers-core';
-import { toProviderError } from './error-mapping.js';
+import { toAnthropicProviderError } from './error-mapping.js';
 import { toAnthropicRequest } from './request-mapping.js';
 import { mapAnthropicStream } from './stream-mapping.js';
 
@@ -48,7 +48,7 @@ export class AnthropicProvider implements ChatProvider {
       const events = await this.client.messages.create(toAnthropicRequest(request), { signal });
       yield* mapAnthropicStream(events);
     } catch (thrown) {
-      throw toProviderError(thrown, {
+      throw toAnthropicProviderError(thrown, {
         signal,
         apiKey: this.apiKey,
         ...(this.classifier ? { classifier: this.classifier } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anthropicErrorFacts, toProviderError } from './error-mapping.js';
+import { anthropicErrorFacts, toAnthropicProviderError } from './error-mapping.js';
 
 describe('anthropicErrorFacts', () => {
   it('reads the error type from an in-stream error body that has no status', () => {
@@ -11,7 +11,7 @@ describe('anthropicErrorFacts', () => {
       errorType: 'overloaded_error',
       message: 'Overloaded',
     });
-    expect(toProviderError(thrown, { signal: new AbortController().signal }).reason).toBe(
+    expect(toAnthropicProviderError(thrown, { signal: new AbortController().signal }).reason).toBe(
       'overloaded',
     );
   });
@@ -20,6 +20,6 @@ describe('anthropicErrorFacts', () => {
     const controller = new AbortController();
     controller.abort();
     const thrown = Object.assign(new Error('timed out'), { status: 529 });
-    expect(toProviderError(thrown, { signal: controller.signal }).reason).toBe('aborted');
+    expect(toAnthropicProviderError(thrown, { signal: controller.signal }).reason).toBe('aborted');
   });
 });

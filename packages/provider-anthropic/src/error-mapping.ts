@@ -1,21 +1,12 @@
 import {
   collectErrorFacts,
-  defaultClassifier,
-  isProviderError,
-  redactSecret,
+  nonEmptyText,
+  readField,
+  toProviderError,
   type Classifier,
   type ErrorFacts,
   type ProviderError,
 } from '@clawgate/providers-core';
-
-function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null
-    ? (value as Record<string, unknown>)[name]
-    : undefined;
-}
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
 
 /**
  * The facts of an `@anthropic-ai/sdk` error: the generic ones plus the body's
@@ -24,27 +15,28 @@ const text = (value: unknown): string | undefined =>
  */
 export function anthropicErrorFacts(thrown: unknown): ErrorFacts {
   const facts = collectErrorFacts(thrown);
-  const body = field(thrown, 'error');
-  const inner = field(body, 'error');
-  const errorType = text(field(thrown, 'type')) ?? text(field(inner, 'type'));
+  const inner = readField(readField(thrown, 'error'), 'error');
+  const errorType =
+    nonEmptyText(readField(thrown, 'type')) ?? nonEmptyText(readField(inner, 'type'));
   const errorCode =
-    text(field(thrown, 'errorCode')) ?? text(field(field(inner, 'details'), 'error_code'));
-  const bodyMessage = text(field(inner, 'message'));
+    nonEmptyText(readField(thrown, 'errorCode')) ??
+    nonEmptyText(readField(readField(inner, 'details'), 'error_code'));
+  const bodyMessage = nonEmptyText(readField(inner, 'message'));
   if (errorType) facts.errorType = errorType;
   if (errorCode) facts.errorCode = errorCode;
   if (bodyMessage) facts.message = bodyMessage;
   return facts;
 }
 
-/** Maps anything the SDK or the stream threw to a `ProviderError`. */
-export function toProviderError(
+/** Maps anything the `@anthropic-ai/sdk` or the stream threw to a `ProviderError`. */
+export function toAnthropicProviderError(
   thrown: unknown,
   options: { signal: AbortSignal; apiKey?: string; classifier?: Classifier },
 ): ProviderError {
-  const classifier = options.classifier ?? defaultClassifier;
-  if (isProviderError(thrown) && !options.signal.aborted) return thrown;
-  const facts = anthropicErrorFacts(thrown);
-  if (options.signal.aborted) facts.callerAborted = true;
-  if (facts.message) facts.message = redactSecret(facts.message, options.apiKey);
-  return classifier.toError(facts, thrown);
+  return toProviderError(thrown, {
+    signal: options.signal,
+    facts: anthropicErrorFacts,
+    ...(options.apiKey ? { secret: options.apiKey } : {}),
+    ...(options.classifier ? { classifier: options.classifier } : {}),
+  });
 }

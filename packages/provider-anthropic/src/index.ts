@@ -5,4 +5,4 @@ export {
   toAnthropicRequest,
 } from './request-mapping.js';
 export { mapAnthropicStream } from './stream-mapping.js';
-export { anthropicErrorFacts, toProviderError } from './error-mapping.js';
+export { anthropicErrorFacts, toAnthropicProviderError } from './error-mapping.js';

@@ -1,21 +1,12 @@
 import {
   collectErrorFacts,
-  defaultClassifier,
-  isProviderError,
-  redactSecret,
+  nonEmptyText,
+  readField,
+  toProviderError,
   type Classifier,
   type ErrorFacts,
   type ProviderError,
 } from '@clawgate/providers-core';
-
-function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null
-    ? (value as Record<string, unknown>)[name]
-    : undefined;
-}
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
 
 /**
  * The facts of an `openai` SDK error: the generic ones plus the body's `error.type` and
@@ -24,25 +15,27 @@ const text = (value: unknown): string | undefined =>
  */
 export function openAIErrorFacts(thrown: unknown): ErrorFacts {
   const facts = collectErrorFacts(thrown);
-  const body = field(thrown, 'error');
-  const errorType = text(field(thrown, 'type')) ?? text(field(body, 'type'));
-  const errorCode = text(field(thrown, 'code')) ?? text(field(body, 'code'));
-  const bodyMessage = text(field(body, 'message'));
+  const body = readField(thrown, 'error');
+  const errorType =
+    nonEmptyText(readField(thrown, 'type')) ?? nonEmptyText(readField(body, 'type'));
+  const errorCode =
+    nonEmptyText(readField(thrown, 'code')) ?? nonEmptyText(readField(body, 'code'));
+  const bodyMessage = nonEmptyText(readField(body, 'message'));
   if (errorType) facts.errorType = errorType;
   if (errorCode && !facts.socketCode) facts.errorCode = errorCode;
   if (bodyMessage) facts.message = bodyMessage;
   return facts;
 }
 
-/** Maps anything the SDK or the stream threw to a `ProviderError`. */
-export function toProviderError(
+/** Maps anything the `openai` SDK or the stream threw to a `ProviderError`. */
+export function toOpenAIProviderError(
   thrown: unknown,
   options: { signal: AbortSignal; apiKey?: string; classifier?: Classifier },
 ): ProviderError {
-  const classifier = options.classifier ?? defaultClassifier;
-  if (isProviderError(thrown) && !options.signal.aborted) return thrown;
-  const facts = openAIErrorFacts(thrown);
-  if (options.signal.aborted) facts.callerAborted = true;
-  if (facts.message) facts.message = redactSecret(facts.message, options.apiKey);
-  return classifier.toError(facts, thrown);
+  return toProviderError(thrown, {
+    signal: options.signal,
+    facts: openAIErrorFacts,
+    ...(options.apiKey ? { secret: options.apiKey } : {}),
+    ...(options.classifier ? { classifier: options.classifier } : {}),
+  });
 }

@@ -1,4 +1,4 @@
 export { OpenAIProvider, type OpenAIProviderOptions } from './openai-provider.js';
 export { toOpenAIMessage, toOpenAIRequest } from './request-mapping.js';
 export { mapOpenAIStream } from './stream-mapping.js';
-export { openAIErrorFacts, toProviderError } from './error-mapping.js';
+export { openAIErrorFacts, toOpenAIProviderError } from './error-mapping.js';

@@ -6,7 +6,7 @@ import type {
   StreamEvent,
 } from '@clawgate/providers-core';
 import OpenAI from 'openai';
-import { toProviderError } from './error-mapping.js';
+import { toOpenAIProviderError } from './error-mapping.js';
 import { toOpenAIRequest } from './request-mapping.js';
 import { mapOpenAIStream } from './stream-mapping.js';
 
@@ -55,7 +55,7 @@ export class OpenAIProvider implements ChatProvider {
       });
       yield* mapOpenAIStream(chunks);
     } catch (thrown) {
-      throw toProviderError(thrown, {
+      throw toOpenAIProviderError(thrown, {
         signal,
         apiKey: this.apiKey,
         ...(this.classifier ? { classifier: this.classifier } : {}),

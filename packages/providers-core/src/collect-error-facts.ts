@@ -4,7 +4,7 @@ import type { HeaderSource } from './retry-after.js';
 const MAX_CAUSE_DEPTH = 5;
 
 /** Reads one property; a throwing getter reads as absent, so collecting facts never throws. */
-function field(value: unknown, name: string): unknown {
+export function readField(value: unknown, name: string): unknown {
   const readable = (typeof value === 'object' && value !== null) || typeof value === 'function';
   if (!readable) return undefined;
   try {
@@ -14,8 +14,12 @@ function field(value: unknown, name: string): unknown {
   }
 }
 
-const text = (value: unknown): string | undefined =>
+/** The value when it is a non-empty string, else undefined. */
+export const nonEmptyText = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
+
+const field = readField;
+const text = nonEmptyText;
 
 /**
  * Reads the facts any HTTP SDK error tends to carry, by shape rather than by class, so it

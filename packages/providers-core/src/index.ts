@@ -14,7 +14,8 @@ export { systemClock, type Clock } from './clock.js';
 export { ProviderError, isProviderError, type ProviderErrorOptions } from './provider-error.js';
 export { parseRetryAfter, readHeader, type HeaderSource } from './retry-after.js';
 export type { ErrorFacts } from './error-facts.js';
-export { collectErrorFacts } from './collect-error-facts.js';
+export { collectErrorFacts, nonEmptyText, readField } from './collect-error-facts.js';
+export { toProviderError, type ToProviderErrorOptions } from './to-provider-error.js';
 export {
   BUILT_IN_RULES,
   Classifier,
