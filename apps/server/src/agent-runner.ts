@@ -30,6 +30,15 @@ export interface TurnError {
   retryAfterMs?: number;
 }
 
+/** One turn to run. */
+export interface TurnOptions {
+  sessionKey: string;
+  message: string;
+  /** Only profiles serving this model may answer. Default: any profile. */
+  model?: string;
+  sink: RunEventSink;
+}
+
 interface Run {
   id: string;
   sessionKey: string;
@@ -90,7 +99,7 @@ export class AgentRunner {
   }
 
   /** Starts a turn and returns its id at once; events flow to `sink`. */
-  start(options: { sessionKey: string; message: string; sink: RunEventSink }): string {
+  start(options: TurnOptions): string {
     const runId = randomUUID();
     const controller = new AbortController();
     const { sessionKey } = options;
@@ -145,10 +154,7 @@ export class AgentRunner {
     await Promise.allSettled([...this.queues.values()]);
   }
 
-  private async execute(
-    run: Run,
-    options: { sessionKey: string; message: string; sink: RunEventSink },
-  ): Promise<RunResult> {
+  private async execute(run: Run, options: TurnOptions): Promise<RunResult> {
     const { sessionKey, message, sink } = options;
     const send = (type: string, fields: Record<string, unknown> = {}): void => {
       sink.emit('agent.event', { runId: run.id, sessionKey, type, ...fields });
@@ -162,7 +168,10 @@ export class AgentRunner {
 
     send('start');
     try {
-      for await (const event of this.pool.stream({ messages }, { signal: run.controller.signal })) {
+      for await (const event of this.pool.stream(
+        { messages },
+        { signal: run.controller.signal, ...(options.model ? { model: options.model } : {}) },
+      )) {
         const update = this.forward(event, send);
         if (event.type === 'text-delta') text += event.text;
         if (update.profile) profile = update.profile;

@@ -29,9 +29,19 @@ export function registerMethods(options: {
   gateway.method('agent', {
     params: methods.agent.params,
     handler: async (params, context) => {
+      if (params.model !== undefined) {
+        const served = new Set(pool.snapshot().map((profile) => profile.model));
+        if (!served.has(params.model)) {
+          throw RpcError.server(
+            'NOT_FOUND',
+            `no profile serves model "${params.model}"; configured models: ${[...served].join(', ')}`,
+          );
+        }
+      }
       const runId = runner.start({
         sessionKey: params.sessionKey ?? randomUUID(),
         message: params.message,
+        ...(params.model === undefined ? {} : { model: params.model }),
         sink: context.session,
       });
       return { runId, status: 'accepted' as const };

@@ -198,6 +198,43 @@ describe('walking skeleton', () => {
     client.close();
   });
 
+  it('routes a turn that names a model to the profile serving it, and refuses an unknown model', async () => {
+    const client = await connect();
+    await client.waitFor((frame) => frame.method === 'connected');
+    client.send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'agent',
+      params: { message: 'hi', model: 'gpt-9' },
+    });
+    expect(await client.waitFor((frame) => frame.id === 1)).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: {
+        code: -32004,
+        message:
+          'no profile serves model "gpt-9"; configured models: gpt-4.1-mini, claude-sonnet-4-5',
+        data: { code: 'NOT_FOUND' },
+      },
+    });
+
+    client.send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'agent',
+      params: { message: 'hi', model: 'claude-sonnet-4-5' },
+    });
+    const accepted = await client.waitFor((frame) => frame.id === 2);
+    const runId = (accepted.result as Frame).runId;
+    const done = await client.waitFor(
+      (frame) =>
+        (frame.params as Frame | undefined)?.runId === runId &&
+        (frame.params as Frame).type === 'done',
+    );
+    expect(done.params).toMatchObject({ profile: 'anthropic-fallback' });
+    client.close();
+  });
+
   it('refuses a wrong bearer token on the upgrade with UNAUTHORIZED', async () => {
     const refusal = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const socket = new WebSocket(server.url, {

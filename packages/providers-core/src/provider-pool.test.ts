@@ -431,6 +431,26 @@ describe('ProviderPool', () => {
     expect(snapshotOf(pool, 'A').state).toBe('ok');
   });
 
+  it('lets only profiles serving the requested model take the call', async () => {
+    const alpha = new ScriptedProvider([answers('from alpha')]);
+    const beta = new ScriptedProvider([answers('from beta')]);
+    const { pool } = createPool({
+      profiles: [
+        profile('A', alpha, { priority: 1 }),
+        { ...profile('B', beta, { priority: 2 }), model: 'other-model' },
+      ],
+    });
+
+    const result = await call(pool, { model: 'other-model' });
+
+    expect(result.events).toEqual(
+      served('B', 'from beta').map((event) =>
+        event.type === 'serving' ? { ...event, model: 'other-model' } : event,
+      ),
+    );
+    expect(alpha.calls).toBe(0);
+  });
+
   it('rethrows the context overflow when no profile has a larger window', async () => {
     const alpha = new ScriptedProvider([fails('context_overflow')]);
     const smaller = new ScriptedProvider([answers('from smaller')]);

@@ -46,6 +46,8 @@ export interface PoolCallOptions {
   signal?: AbortSignal;
   /** Overrides the pool's deadline for this call. */
   deadlineMs?: number;
+  /** Only profiles serving this model take the call. Default: any profile. */
+  model?: string;
 }
 
 interface ProfileRuntime {
@@ -131,19 +133,22 @@ export class ProviderPool {
     const retriedOnce = new Set<string>();
     let retryProfile: string | undefined;
     let minContextWindow = 0;
+    const eligible = (profile: PoolProfile): boolean =>
+      (profile.contextWindow ?? 0) >= minContextWindow &&
+      (options.model === undefined || profile.model === options.model);
     let lastFailure: { profile: string; error: ProviderError } | undefined;
 
     try {
       while (true) {
         if (call.controller.signal.aborted) throw abortedError(call.controller.signal.reason);
         if (attempts.length >= this.settings.maxAttempts) {
-          throw this.unavailable(attempts, minContextWindow);
+          throw this.unavailable(attempts, eligible);
         }
 
-        const chosen = this.choose(union(excluded, cooling), minContextWindow, retryProfile);
+        const chosen = this.choose(union(excluded, cooling), eligible, retryProfile);
         retryProfile = undefined;
         if (!chosen) {
-          const waitMs = this.recoveryWaitMs(excluded, minContextWindow);
+          const waitMs = this.recoveryWaitMs(excluded, eligible);
           const remainingMs = deadlineAtMs - this.clock.now();
           // Waiting until the deadline itself would leave no time for the attempt.
           if (waitMs !== undefined && waitMs <= this.settings.maxWaitMs && waitMs < remainingMs) {
@@ -155,7 +160,7 @@ export class ProviderPool {
           }
           // No larger window exists: the request itself must shrink, which no wait fixes.
           if (lastFailure?.error.reason === 'context_overflow') throw lastFailure.error;
-          throw this.unavailable(attempts, minContextWindow);
+          throw this.unavailable(attempts, eligible);
         }
 
         const { runtime, ticket } = chosen;
@@ -238,13 +243,13 @@ export class ProviderPool {
 
   private choose(
     excluded: ReadonlySet<string>,
-    minContextWindow: number,
+    eligible: (profile: PoolProfile) => boolean,
     preferred: string | undefined,
   ): { runtime: ProfileRuntime; ticket: BreakerTicket } | undefined {
     const usable = this.runtimes.filter(
       (runtime) =>
         !excluded.has(runtime.profile.name) &&
-        (runtime.profile.contextWindow ?? 0) >= minContextWindow &&
+        eligible(runtime.profile) &&
         !this.health.unavailability(runtime.profile.name, runtime.profile.model) &&
         runtime.breaker.canAttempt(),
     );
@@ -270,13 +275,13 @@ export class ProviderPool {
   /** Milliseconds until the soonest profile that could serve this call recovers. */
   private recoveryWaitMs(
     excluded: ReadonlySet<string>,
-    minContextWindow: number,
+    eligible: (profile: PoolProfile) => boolean,
   ): number | undefined {
     const now = this.clock.now();
     let soonest: number | undefined;
     for (const runtime of this.runtimes) {
       const { profile } = runtime;
-      if (excluded.has(profile.name) || (profile.contextWindow ?? 0) < minContextWindow) continue;
+      if (excluded.has(profile.name) || !eligible(profile)) continue;
       const blocked = this.health.unavailability(profile.name, profile.model);
       const atMs = Math.max(blocked?.untilMs ?? now, runtime.breaker.availableAtMs());
       if (soonest === undefined || atMs < soonest) soonest = atMs;
@@ -286,9 +291,9 @@ export class ProviderPool {
 
   private unavailable(
     attempts: readonly AttemptRecord[],
-    minContextWindow: number,
+    eligible: (profile: PoolProfile) => boolean,
   ): ProvidersUnavailableError {
-    const retryAfterMs = this.recoveryWaitMs(new Set(), minContextWindow);
+    const retryAfterMs = this.recoveryWaitMs(new Set(), eligible);
     const tried = attempts.map((attempt) => `${attempt.profile}: ${attempt.reason ?? 'ok'}`);
     const detail = tried.length > 0 ? ` (attempts: ${tried.join(', ')})` : '';
     return new ProvidersUnavailableError({
