@@ -13,6 +13,11 @@ export interface HealthRecord {
   disabledReason?: FailoverReason;
   /** Consecutive failures that grow the next cooldown or disable period. */
   strikes: number;
+  /**
+   * Fingerprint of the credential the record was made with (never the credential itself).
+   * A profile whose credential changed starts afresh.
+   */
+  credentialId?: string;
 }
 
 /**

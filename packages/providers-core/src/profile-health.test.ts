@@ -362,6 +362,174 @@ describe('ProfileHealth', () => {
   });
 });
 
+describe('ProfileHealth period ends', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(startMs);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const ends = (changes: HealthChange[]): HealthChange[] =>
+    changes.filter(
+      (change) => change.type === 'cooldown-ended' || change.type === 'profile-enabled',
+    );
+
+  it('reports the end of a cooldown on time, with no call needed', () => {
+    const { health, changes } = createHealth();
+    health.recordFailure({
+      profile: 'alpha',
+      model: 'gpt',
+      reason: 'rate_limit',
+      retryAfterMs: 30_000,
+    });
+
+    vi.advanceTimersByTime(29_999);
+    expect(ends(changes)).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(ends(changes)).toEqual([
+      { type: 'cooldown-ended', profile: 'alpha', model: 'gpt', reason: 'rate_limit' },
+    ]);
+    expect(health.unavailability('alpha', 'gpt')).toBeUndefined();
+  });
+
+  it('reports the end of the later deadline only, once, when a cooldown moved later', () => {
+    const { health, changes } = createHealth();
+    health.recordFailure({
+      profile: 'alpha',
+      model: 'gpt',
+      reason: 'overloaded',
+      retryAfterMs: 1_000,
+    });
+    health.recordFailure({
+      profile: 'alpha',
+      model: 'gpt',
+      reason: 'overloaded',
+      retryAfterMs: 5_000,
+    });
+
+    vi.advanceTimersByTime(4_999);
+    expect(ends(changes)).toEqual([]);
+    vi.advanceTimersByTime(1);
+    vi.advanceTimersByTime(60_000);
+    expect(ends(changes)).toEqual([
+      { type: 'cooldown-ended', profile: 'alpha', reason: 'overloaded' },
+    ]);
+  });
+
+  it('reports a disabled profile enabled again when its period ends', () => {
+    const { health, changes } = createHealth({ disableInitialMs: 60_000 });
+    health.recordFailure({ profile: 'alpha', model: 'gpt', reason: 'billing' });
+
+    vi.advanceTimersByTime(59_999);
+    expect(ends(changes)).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(ends(changes)).toEqual([
+      { type: 'profile-enabled', profile: 'alpha', reason: 'billing' },
+    ]);
+  });
+
+  it('re-arms when another writer of a shared store moved the deadline later', () => {
+    const store = new InMemoryHealthStore();
+    const { health, changes } = createHealth({ store });
+    health.recordFailure({
+      profile: 'alpha',
+      model: 'gpt',
+      reason: 'overloaded',
+      retryAfterMs: 1_000,
+    });
+    const record = store.get(profileKey('alpha'));
+    store.set(profileKey('alpha'), { strikes: 0, ...record, cooldownUntilMs: startMs + 3_000 });
+
+    vi.advanceTimersByTime(2_999);
+    expect(ends(changes)).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(ends(changes)).toHaveLength(1);
+  });
+
+  it('reports nothing once closed, while the deadlines still hold', () => {
+    const { health, changes } = createHealth();
+    health.recordFailure({
+      profile: 'alpha',
+      model: 'gpt',
+      reason: 'overloaded',
+      retryAfterMs: 1_000,
+    });
+    health.close();
+
+    expect(health.unavailability('alpha', 'gpt')?.untilMs).toBe(startMs + 1_000);
+    vi.advanceTimersByTime(10_000);
+    expect(ends(changes)).toEqual([]);
+    expect(health.unavailability('alpha', 'gpt')).toBeUndefined();
+  });
+
+  describe('adopt', () => {
+    it('forgets what was recorded with another credential', () => {
+      const store = new InMemoryHealthStore();
+      createHealth({ store }).health.recordFailure({
+        profile: 'alpha',
+        model: 'gpt',
+        reason: 'auth',
+        credentialId: 'key-1',
+      });
+
+      const { health } = createHealth({ store });
+      health.adopt({ profile: 'alpha', model: 'gpt', credentialId: 'key-2' });
+
+      expect(health.unavailability('alpha', 'gpt')).toBeUndefined();
+      expect(store.get(profileKey('alpha'))).toBeUndefined();
+    });
+
+    it('keeps what was recorded with the same credential and reports its end', () => {
+      const store = new InMemoryHealthStore();
+      const first = createHealth({ store, disableInitialMs: 60_000 }).health;
+      first.recordFailure({
+        profile: 'alpha',
+        model: 'gpt',
+        reason: 'auth',
+        credentialId: 'key-1',
+      });
+      first.close();
+
+      const { health, changes } = createHealth({ store });
+      health.adopt({ profile: 'alpha', model: 'gpt', credentialId: 'key-1' });
+
+      expect(health.unavailability('alpha', 'gpt')).toMatchObject({
+        kind: 'disabled',
+        reason: 'auth',
+      });
+      vi.advanceTimersByTime(59_999);
+      expect(ends(changes)).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(ends(changes)).toEqual([
+        { type: 'profile-enabled', profile: 'alpha', reason: 'auth' },
+      ]);
+    });
+
+    it('reports nothing for a period that ended before it was adopted', () => {
+      const store = new InMemoryHealthStore();
+      store.set(modelKey('alpha', 'gpt'), {
+        cooldownUntilMs: startMs - 1,
+        cooldownReason: 'rate_limit',
+        strikes: 1,
+      });
+      const { health, changes } = createHealth({ store });
+      health.adopt({ profile: 'alpha', model: 'gpt' });
+
+      vi.advanceTimersByTime(1_000);
+      expect(changes).toEqual([]);
+    });
+  });
+
+  it('refuses a negative timing option, naming it', () => {
+    expect(() => new ProfileHealth({ overloadedMs: -1 })).toThrow(
+      new RangeError('overloadedMs must be a non-negative number of ms, got -1'),
+    );
+  });
+});
+
 describe('InMemoryHealthStore', () => {
   it('hands out copies, so a caller cannot change what it holds', () => {
     const store = new InMemoryHealthStore();

@@ -26,17 +26,17 @@ export interface Unavailability {
 /** Something `ProfileHealth` changed, for observers. */
 export type HealthChange =
   | {
-      type: 'cooldown-set';
+      type: 'cooldown-set' | 'profile-disabled';
       profile: string;
       model?: string;
       untilMs: number;
       reason: FailoverReason;
     }
   | {
-      type: 'profile-disabled';
+      /** A cooldown or disable period ran out, on time and with no call needed. */
+      type: 'cooldown-ended' | 'profile-enabled';
       profile: string;
       model?: string;
-      untilMs: number;
       reason: FailoverReason;
     };
 
@@ -50,26 +50,34 @@ export interface ProfileHealthOptions extends CooldownOptions {
 const growing = (initialMs: number, maxMs: number, strikes: number): number =>
   Math.min(maxMs, initialMs * 2 ** Math.min(Math.max(strikes - 1, 0), 40));
 
+/** `setTimeout` cannot wait longer than this; longer waits are re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+type Scope = { profile: string; model?: string };
+type BlockKind = Unavailability['kind'];
+
 /**
  * Cooldowns and disable periods per profile, and per profile + model where the table says so.
- * A deadline only ever moves later; nothing needs to run for it to end.
+ * A deadline only ever moves later; it ends by itself, and an `onChange` event reports the end
+ * on time with no call needed (the timers are unref'd, so they never keep a process alive).
  */
 export class ProfileHealth {
   private readonly store: HealthStore;
   private readonly clock: Clock;
   private readonly timing: Required<CooldownOptions>;
   private readonly onChange: ProfileHealthOptions['onChange'];
+  private readonly endTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(options: ProfileHealthOptions = {}) {
     this.store = options.store ?? new InMemoryHealthStore();
     this.clock = options.clock ?? systemClock;
     this.onChange = options.onChange;
     this.timing = {
-      rateLimitInitialMs: options.rateLimitInitialMs ?? 1_000,
-      rateLimitMaxMs: options.rateLimitMaxMs ?? 300_000,
-      overloadedMs: options.overloadedMs ?? 5_000,
-      disableInitialMs: options.disableInitialMs ?? 300_000,
-      disableMaxMs: options.disableMaxMs ?? 86_400_000,
+      rateLimitInitialMs: nonNegative('rateLimitInitialMs', options.rateLimitInitialMs ?? 1_000),
+      rateLimitMaxMs: nonNegative('rateLimitMaxMs', options.rateLimitMaxMs ?? 300_000),
+      overloadedMs: nonNegative('overloadedMs', options.overloadedMs ?? 5_000),
+      disableInitialMs: nonNegative('disableInitialMs', options.disableInitialMs ?? 300_000),
+      disableMaxMs: nonNegative('disableMaxMs', options.disableMaxMs ?? 86_400_000),
     };
   }
 
@@ -87,21 +95,49 @@ export class ProfileHealth {
     return worst;
   }
 
+  /**
+   * Takes over what the store holds for a profile, as after a restart: forgets it when the
+   * profile's credential changed since it was recorded, and otherwise arms the events that
+   * report the end of its current cooldown or disable period.
+   */
+  adopt(options: { profile: string; model: string; credentialId?: string }): void {
+    const { profile, model, credentialId } = options;
+    const keys = [profileKey(profile), modelKey(profile, model)];
+    const changed = keys.some((key) => {
+      const recorded = this.store.get(key)?.credentialId;
+      return credentialId !== undefined && recorded !== undefined && recorded !== credentialId;
+    });
+    if (changed) {
+      this.reset(profile, model);
+      return;
+    }
+    const now = this.clock.now();
+    const scopes: Scope[] = [{ profile }, { profile, model }];
+    keys.forEach((key, index) => {
+      const scope = scopes[index] ?? { profile };
+      for (const kind of ['cooldown', 'disabled'] as const) {
+        // A period that ended while nobody watched needs no event now.
+        if ((this.blockOf(key, kind)?.untilMs ?? 0) > now) this.armEnd(key, scope, kind);
+      }
+    });
+  }
+
   /** Applies the table's "profile state after" column for one failed attempt. */
   recordFailure(options: {
     profile: string;
     model: string;
     reason: FailoverReason;
     retryAfterMs?: number;
+    credentialId?: string;
   }): void {
-    const { profile, model, reason, retryAfterMs } = options;
+    const { profile, model, reason, retryAfterMs, credentialId } = options;
     switch (reason) {
       case 'auth':
       case 'billing':
-        this.disable(profileKey(profile), { profile }, reason);
+        this.disable(profileKey(profile), { profile }, reason, credentialId);
         return;
       case 'model_not_found':
-        this.disable(modelKey(profile, model), { profile, model }, reason);
+        this.disable(modelKey(profile, model), { profile, model }, reason, credentialId);
         return;
       case 'rate_limit': {
         const key = modelKey(profile, model);
@@ -109,16 +145,17 @@ export class ProfileHealth {
         const waitMs =
           retryAfterMs ??
           growing(this.timing.rateLimitInitialMs, this.timing.rateLimitMaxMs, strikes);
-        this.cool(key, { profile, model }, reason, waitMs, strikes);
+        this.cool({ key, scope: { profile, model }, reason, waitMs, strikes, credentialId });
         return;
       }
       case 'overloaded':
-        this.cool(
-          profileKey(profile),
-          { profile },
+        this.cool({
+          key: profileKey(profile),
+          scope: { profile },
           reason,
-          retryAfterMs ?? this.timing.overloadedMs,
-        );
+          waitMs: retryAfterMs ?? this.timing.overloadedMs,
+          credentialId,
+        });
         return;
       default:
         return;
@@ -135,17 +172,27 @@ export class ProfileHealth {
 
   /** Forgets everything about a profile (its credential or model changed). */
   reset(profile: string, model: string): void {
-    this.store.delete(profileKey(profile));
-    this.store.delete(modelKey(profile, model));
+    for (const key of [profileKey(profile), modelKey(profile, model)]) {
+      this.store.delete(key);
+      for (const kind of ['cooldown', 'disabled'] as const) this.disarmEnd(key, kind);
+    }
   }
 
-  private cool(
-    key: string,
-    scope: { profile: string; model?: string },
-    reason: FailoverReason,
-    waitMs: number,
-    strikes?: number,
-  ): void {
+  /** Stops the timers that report ended periods. The deadlines themselves still hold. */
+  close(): void {
+    for (const timer of this.endTimers.values()) clearTimeout(timer);
+    this.endTimers.clear();
+  }
+
+  private cool(options: {
+    key: string;
+    scope: Scope;
+    reason: FailoverReason;
+    waitMs: number;
+    strikes?: number;
+    credentialId: string | undefined;
+  }): void {
+    const { key, scope, reason, waitMs, strikes, credentialId } = options;
     const record = this.store.get(key) ?? { strikes: 0 };
     const untilMs = Math.max(record.cooldownUntilMs ?? 0, this.clock.now() + Math.max(0, waitMs));
     const moved = untilMs !== record.cooldownUntilMs;
@@ -154,23 +201,79 @@ export class ProfileHealth {
       cooldownUntilMs: untilMs,
       cooldownReason: moved ? reason : (record.cooldownReason ?? reason),
       strikes: strikes ?? record.strikes,
+      ...(credentialId === undefined ? {} : { credentialId }),
     });
-    if (moved) this.onChange?.({ type: 'cooldown-set', ...scope, untilMs, reason });
+    if (!moved) return;
+    this.onChange?.({ type: 'cooldown-set', ...scope, untilMs, reason });
+    this.armEnd(key, scope, 'cooldown');
   }
 
   private disable(
     key: string,
-    scope: { profile: string; model?: string },
+    scope: Scope,
     reason: FailoverReason,
+    credentialId: string | undefined,
   ): void {
     const record = this.store.get(key) ?? { strikes: 0 };
     const strikes = record.strikes + 1;
     const periodMs = growing(this.timing.disableInitialMs, this.timing.disableMaxMs, strikes);
     const untilMs = Math.max(record.disabledUntilMs ?? 0, this.clock.now() + periodMs);
-    this.store.set(key, { ...record, disabledUntilMs: untilMs, disabledReason: reason, strikes });
+    this.store.set(key, {
+      ...record,
+      disabledUntilMs: untilMs,
+      disabledReason: reason,
+      strikes,
+      ...(credentialId === undefined ? {} : { credentialId }),
+    });
     this.onChange?.({ type: 'profile-disabled', ...scope, untilMs, reason });
+    this.armEnd(key, scope, 'disabled');
+  }
+
+  /** Schedules the event that reports the end of the period now recorded under `key`. */
+  private armEnd(key: string, scope: Scope, kind: BlockKind): void {
+    this.disarmEnd(key, kind);
+    const blocked = this.blockOf(key, kind);
+    if (!blocked) return;
+    const delayMs = Math.min(MAX_TIMER_MS, Math.max(0, blocked.untilMs - this.clock.now()));
+    const timer = setTimeout(() => {
+      this.endTimers.delete(timerKey(key, kind));
+      const current = this.blockOf(key, kind);
+      // Another writer of a shared store may have moved the deadline later, or cleared it.
+      if (!current) return;
+      if (current.untilMs > this.clock.now()) {
+        this.armEnd(key, scope, kind);
+        return;
+      }
+      const type = kind === 'cooldown' ? 'cooldown-ended' : 'profile-enabled';
+      this.onChange?.({ type, ...scope, reason: current.reason });
+    }, delayMs);
+    timer.unref?.();
+    this.endTimers.set(timerKey(key, kind), timer);
+  }
+
+  private disarmEnd(key: string, kind: BlockKind): void {
+    const timer = this.endTimers.get(timerKey(key, kind));
+    if (timer !== undefined) clearTimeout(timer);
+    this.endTimers.delete(timerKey(key, kind));
+  }
+
+  /** The period of `kind` recorded under `key`, whether or not it has ended. */
+  private blockOf(key: string, kind: BlockKind): Unavailability | undefined {
+    const record = this.store.get(key);
+    if (!record) return undefined;
+    for (const blocked of blocks(record)) if (blocked.kind === kind) return blocked;
+    return undefined;
   }
 }
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative number of ms, got ${String(value)}`);
+  }
+  return value;
+}
+
+const timerKey = (key: string, kind: BlockKind): string => `${kind} ${key}`;
 
 function* blocks(record: HealthRecord): Generator<Unavailability> {
   if (record.cooldownUntilMs !== undefined) {
