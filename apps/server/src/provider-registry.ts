@@ -1,5 +1,7 @@
 import { AnthropicProvider } from '@clawgate/provider-anthropic';
 import { OpenAIProvider } from '@clawgate/provider-openai';
+import { createHash } from 'node:crypto';
+
 import type { ChatProvider, PoolProfile } from '@clawgate/providers-core';
 import type { ProfileConfig } from './config-schema.js';
 
@@ -38,5 +40,17 @@ export function buildPoolProfiles(profiles: readonly ProfileConfig[]): PoolProfi
     priority: profile.priority,
     weight: profile.weight,
     ...(profile.context_window === undefined ? {} : { contextWindow: profile.context_window }),
+    credentialId: credentialId(profile),
   }));
+}
+
+/**
+ * A short fingerprint of a profile's key and endpoint, so stored health recorded with another
+ * key is forgotten. A truncated SHA-256 of a high-entropy key reveals nothing usable.
+ */
+function credentialId(profile: ProfileConfig): string {
+  return createHash('sha256')
+    .update(`${profile.provider}\n${profile.base_url ?? ''}\n${profile.api_key}`)
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -52,6 +52,10 @@ function logPoolEvent(logger: Logger, event: PoolEvent): void {
         event.type.replace('-', ' '),
       );
       return;
+    case 'cooldown-ended':
+    case 'profile-enabled':
+      logger.info({ ...event }, event.type.replace('-', ' '));
+      return;
     case 'breaker':
       logger.warn({ profile: event.profile, from: event.from, to: event.to }, 'circuit breaker');
       return;
@@ -160,6 +164,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         runner.abortAll();
         await gateway.close();
         await runner.idle();
+        pool.close();
         await simulator?.close();
       })();
       return closing;

@@ -15,6 +15,11 @@ export interface PoolProfile {
   weight?: number;
   /** Context window in tokens; `context_overflow` only moves to a larger one. */
   contextWindow?: number;
+  /**
+   * A fingerprint of the credential (a hash, never the key itself). When it differs from the
+   * one stored health was recorded with, that health is forgotten: a new key starts afresh.
+   */
+  credentialId?: string;
 }
 
 /** A chat request without a model: each profile brings its own. */

@@ -1,125 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import type { ChatCallOptions, ChatProvider, ChatRequest, StreamEvent } from './chat.js';
 import type { FailoverReason } from './failover-reason.js';
-import type { PoolEvent, PoolProfile, PoolStreamEvent, ProfileSnapshot } from './pool-types.js';
-import { ProviderError, isProviderError } from './provider-error.js';
-import { ProviderPool, type PoolCallOptions, type ProviderPoolOptions } from './provider-pool.js';
+import type { ChatProvider } from './chat.js';
+import type { PoolProfile } from './pool-types.js';
+import { isProviderError } from './provider-error.js';
+import { ProviderPool, type ProviderPoolOptions } from './provider-pool.js';
 import { isProvidersUnavailableError } from './providers-unavailable-error.js';
-
-/** One step of a scripted upstream call. */
-type Step = StreamEvent | { type: 'fail'; error: ProviderError } | { type: 'stall' };
-
-/** What one upstream call does, step by step. */
-type Script = readonly Step[];
-
-/**
- * A fake upstream: call number n plays `scripts[n]` (the last script repeats). Like an SDK, it
- * honours the abort signal: a stalled read ends with an `aborted` error once the signal fires.
- */
-class ScriptedProvider implements ChatProvider {
-  readonly kind = 'scripted';
-  readonly requests: ChatRequest[] = [];
-  readonly signals: AbortSignal[] = [];
-
-  constructor(private readonly scripts: readonly Script[]) {}
-
-  get calls(): number {
-    return this.requests.length;
-  }
-
-  async *stream(request: ChatRequest, options: ChatCallOptions): AsyncGenerator<StreamEvent> {
-    const script = this.scripts[Math.min(this.requests.length, this.scripts.length - 1)] ?? [];
-    this.requests.push(request);
-    this.signals.push(options.signal);
-    for (const step of script) {
-      if (step.type === 'fail') throw step.error;
-      if (step.type === 'stall') {
-        await new Promise((resolve) =>
-          options.signal.addEventListener('abort', resolve, { once: true }),
-        );
-        throw new ProviderError('Request was aborted.', { reason: 'aborted' });
-      }
-      yield step;
-    }
-  }
-}
-
-const usage = { inputTokens: 3, outputTokens: 2 };
-
-/** A complete, successful answer: metadata, one text delta, finish. */
-function answers(text: string): StreamEvent[] {
-  return [
-    { type: 'metadata', responseId: `response-${text}` },
-    { type: 'text-delta', text },
-    { type: 'finish', finishReason: 'stop', usage },
-  ];
-}
-
-function fails(reason: FailoverReason, retryAfterMs?: number): Script {
-  return [{ type: 'fail', error: upstreamError(reason, retryAfterMs) }];
-}
-
-function upstreamError(reason: FailoverReason, retryAfterMs?: number): ProviderError {
-  return new ProviderError(`upstream says ${reason}`, {
-    reason,
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-  });
-}
-
-interface CallResult {
-  events: PoolStreamEvent[];
-  error: unknown;
-}
-
-const request = { messages: [{ role: 'user' as const, content: 'hello' }] };
-
-async function call(pool: ProviderPool, options?: PoolCallOptions): Promise<CallResult> {
-  const events: PoolStreamEvent[] = [];
-  try {
-    for await (const event of pool.stream(request, options)) events.push(event);
-    return { events, error: undefined };
-  } catch (error) {
-    return { events, error };
-  }
-}
+import {
+  ScriptedProvider,
+  answers,
+  call,
+  createPool,
+  failover,
+  fails,
+  profile,
+  request,
+  served,
+  servedBy,
+  snapshotOf,
+  usage,
+} from './test-support/scripted-provider.js';
 
 const startMs = Date.parse('2025-01-01T00:00:00Z');
-
-function profile(
-  name: string,
-  provider: ChatProvider,
-  extra: Partial<PoolProfile> = {},
-): PoolProfile {
-  return { name, provider, model: `model-${name}`, ...extra };
-}
-
-function createPool(options: ProviderPoolOptions): { pool: ProviderPool; poolEvents: PoolEvent[] } {
-  const poolEvents: PoolEvent[] = [];
-  const pool = new ProviderPool({ ...options, onEvent: (event) => poolEvents.push(event) });
-  return { pool, poolEvents };
-}
-
-/** The profile that served a call, from its `serving` event. */
-function servedBy(result: CallResult): string | undefined {
-  const serving = result.events.find((event) => event.type === 'serving');
-  return serving?.type === 'serving' ? serving.profile : undefined;
-}
-
-/** What the caller sees when profile `name` answers `text`. */
-function served(name: string, text: string): PoolStreamEvent[] {
-  return [{ type: 'serving', profile: name, model: `model-${name}` }, ...answers(text)];
-}
-
-function failover(from: string, to: string, reason: FailoverReason): PoolStreamEvent {
-  return { type: 'failover', from, to, reason, message: `upstream says ${reason}` };
-}
-
-function snapshotOf(pool: ProviderPool, name: string): ProfileSnapshot {
-  const found = pool.snapshot().find((snapshot) => snapshot.name === name);
-  if (!found) throw new Error(`no snapshot for ${name}`);
-  return found;
-}
 
 describe('ProviderPool', () => {
   beforeEach(() => {
@@ -769,6 +671,101 @@ describe('ProviderPool', () => {
       expect(results.map(servedBy)).toEqual(['A', 'C', 'A']);
       expect(beta.calls).toBe(1);
     });
+  });
+
+  describe('sticky mode', () => {
+    function stickyPool(sticky: ProviderPoolOptions['sticky'], alpha: ChatProvider) {
+      const beta = new ScriptedProvider([answers('from beta')]);
+      const gamma = new ScriptedProvider([answers('from gamma')]);
+      return createPool({
+        strategy: 'round_robin',
+        sticky,
+        profiles: [profile('A', alpha), profile('B', beta), profile('C', gamma)],
+        cooldowns: { overloadedMs: 5_000 },
+      });
+    }
+
+    it('keeps a conversation on the profile that served its last turn', async () => {
+      const { pool } = stickyPool(true, new ScriptedProvider([answers('from alpha')]));
+
+      const work = [];
+      for (let turn = 0; turn < 3; turn += 1) {
+        await call(pool, { conversationKey: 'other' });
+        work.push(await call(pool, { conversationKey: 'work' }));
+      }
+
+      expect(work.map(servedBy)).toEqual(['B', 'B', 'B']);
+    });
+
+    it('moves the conversation once its profile is unhealthy, and stays on the new one', async () => {
+      const alpha = new ScriptedProvider([answers('from alpha'), fails('overloaded')]);
+      const { pool } = stickyPool(true, alpha);
+
+      const first = await call(pool, { conversationKey: 'work' });
+      const second = await call(pool, { conversationKey: 'work' });
+      vi.advanceTimersByTime(5_000);
+      const third = await call(pool, { conversationKey: 'work' });
+
+      expect([first, second, third].map(servedBy)).toEqual(['A', 'B', 'B']);
+      expect(second.events[0]).toEqual(failover('A', 'B', 'overloaded'));
+    });
+
+    it('leaves a lower tier for the conversation when the better tier recovers', async () => {
+      const alpha = new ScriptedProvider([fails('overloaded'), answers('from alpha')]);
+      const beta = new ScriptedProvider([answers('from beta')]);
+      const { pool } = createPool({
+        sticky: true,
+        profiles: [profile('A', alpha, { priority: 1 }), profile('B', beta, { priority: 2 })],
+        cooldowns: { overloadedMs: 5_000 },
+      });
+
+      const during = await call(pool, { conversationKey: 'work' });
+      vi.advanceTimersByTime(5_000);
+      const after = await call(pool, { conversationKey: 'work' });
+
+      expect([during, after].map(servedBy)).toEqual(['B', 'A']);
+    });
+
+    it('rotates as usual when sticky mode is off', async () => {
+      const { pool } = stickyPool(false, new ScriptedProvider([answers('from alpha')]));
+
+      const results = [];
+      for (let turn = 0; turn < 3; turn += 1) {
+        results.push(await call(pool, { conversationKey: 'work' }));
+      }
+
+      expect(results.map(servedBy)).toEqual(['A', 'B', 'C']);
+    });
+
+    it('forgets the least recently used conversation past maxConversations', async () => {
+      const { pool } = stickyPool(
+        { maxConversations: 1 },
+        new ScriptedProvider([answers('from alpha')]),
+      );
+
+      const firstTurn = await call(pool, { conversationKey: 'work' });
+      await call(pool, { conversationKey: 'other' });
+      const secondTurn = await call(pool, { conversationKey: 'work' });
+
+      expect([firstTurn, secondTurn].map(servedBy)).toEqual(['A', 'C']);
+    });
+  });
+
+  it('draws the random strategy from the injected source, by weight', async () => {
+    const draws = [0.1, 0.5, 0.99];
+    const { pool } = createPool({
+      strategy: 'random',
+      random: () => draws.shift() ?? 0,
+      profiles: [
+        profile('A', new ScriptedProvider([answers('a')]), { weight: 1 }),
+        profile('B', new ScriptedProvider([answers('b')]), { weight: 3 }),
+      ],
+    });
+
+    const results = [await call(pool), await call(pool), await call(pool)];
+
+    // Total weight 4: [0, 1) is A, [1, 4) is B.
+    expect(results.map(servedBy)).toEqual(['A', 'B', 'B']);
   });
 
   it('reports each profile in snapshot()', async () => {

@@ -16,6 +16,7 @@ import { ProfileHealth, type CooldownOptions } from './profile-health.js';
 import { ProfileSelector, type SelectionStrategy } from './profile-selector.js';
 import { ProviderError, isProviderError } from './provider-error.js';
 import { ProvidersUnavailableError, type AttemptRecord } from './providers-unavailable-error.js';
+import { StickyProfiles } from './sticky-profiles.js';
 
 /** Options for `ProviderPool`. Durations in milliseconds. */
 export interface ProviderPoolOptions {
@@ -36,6 +37,13 @@ export interface ProviderPoolOptions {
   cooldowns?: CooldownOptions;
   healthStore?: HealthStore;
   clock?: Clock;
+  /** Source of randomness for the `random` strategy, in [0, 1). Default `Math.random`. */
+  random?: () => number;
+  /**
+   * Keeps each conversation (`PoolCallOptions.conversationKey`) on the profile that served its
+   * last turn while that profile is healthy and in the best usable priority tier. Default off.
+   */
+  sticky?: boolean | { maxConversations?: number };
   /** Typed observability events; the pool itself never logs. */
   onEvent?: (event: PoolEvent) => void;
 }
@@ -48,6 +56,8 @@ export interface PoolCallOptions {
   deadlineMs?: number;
   /** Only profiles serving this model take the call. Default: any profile. */
   model?: string;
+  /** Names the conversation for the pool's sticky mode; ignored when sticky is off. */
+  conversationKey?: string;
 }
 
 interface ProfileRuntime {
@@ -76,6 +86,7 @@ export class ProviderPool {
     >
   >;
   private readonly emit: (event: PoolEvent) => void;
+  private readonly stickiness: StickyProfiles | undefined;
 
   constructor(options: ProviderPoolOptions) {
     if (options.profiles.length === 0) throw new RangeError('profiles must not be empty');
@@ -98,7 +109,9 @@ export class ProviderPool {
       onChange: this.emit,
       ...(options.healthStore ? { store: options.healthStore } : {}),
     });
-    this.selector = new ProfileSelector(options.strategy ?? 'priority');
+    this.selector = new ProfileSelector(options.strategy ?? 'priority', options.random);
+    const sticky = options.sticky === true ? {} : options.sticky || undefined;
+    this.stickiness = sticky ? new StickyProfiles(sticky.maxConversations) : undefined;
     this.order = options.profiles.map((profile) => profile.name);
     this.runtimes = options.profiles.map((profile) => ({
       profile,
@@ -110,6 +123,18 @@ export class ProviderPool {
         onTransition: (from, to) => this.emit({ type: 'breaker', profile: profile.name, from, to }),
       }),
     }));
+    for (const profile of options.profiles) {
+      this.health.adopt({
+        profile: profile.name,
+        model: profile.model,
+        ...(profile.credentialId === undefined ? {} : { credentialId: profile.credentialId }),
+      });
+    }
+  }
+
+  /** Stops the timers behind `cooldown-ended` events. Calls in progress are not affected. */
+  close(): void {
+    this.health.close();
   }
 
   /**
@@ -137,6 +162,9 @@ export class ProviderPool {
       (profile.contextWindow ?? 0) >= minContextWindow &&
       (options.model === undefined || profile.model === options.model);
     let lastFailure: { profile: string; error: ProviderError } | undefined;
+    const { conversationKey } = options;
+    let preferred =
+      conversationKey === undefined ? undefined : this.stickiness?.get(conversationKey);
 
     try {
       while (true) {
@@ -145,8 +173,9 @@ export class ProviderPool {
           throw this.unavailable(attempts, eligible);
         }
 
-        const chosen = this.choose(union(excluded, cooling), eligible, retryProfile);
+        const chosen = this.choose(union(excluded, cooling), eligible, retryProfile, preferred);
         retryProfile = undefined;
+        preferred = undefined;
         if (!chosen) {
           const waitMs = this.recoveryWaitMs(excluded, eligible);
           const remainingMs = deadlineAtMs - this.clock.now();
@@ -182,6 +211,7 @@ export class ProviderPool {
         const durationMs = this.clock.now() - startedAtMs;
         if (outcome.ok) {
           attempts.push({ profile: name, durationMs });
+          if (conversationKey !== undefined) this.stickiness?.set(conversationKey, name);
           return;
         }
 
@@ -241,10 +271,15 @@ export class ProviderPool {
     });
   }
 
+  /**
+   * Picks the profile for the next attempt: the one being retried, else the conversation's
+   * sticky profile while it is healthy and in the best usable tier, else the strategy's pick.
+   */
   private choose(
     excluded: ReadonlySet<string>,
     eligible: (profile: PoolProfile) => boolean,
-    preferred: string | undefined,
+    retrying: string | undefined,
+    sticky: string | undefined,
   ): { runtime: ProfileRuntime; ticket: BreakerTicket } | undefined {
     const usable = this.runtimes.filter(
       (runtime) =>
@@ -253,9 +288,16 @@ export class ProviderPool {
         !this.health.unavailability(runtime.profile.name, runtime.profile.model) &&
         runtime.breaker.canAttempt(),
     );
-    const preferredRuntime = usable.find((runtime) => runtime.profile.name === preferred);
+    const bestPriority = Math.min(...usable.map((runtime) => runtime.profile.priority ?? 0));
+    const stickyRuntime = usable.find(
+      (runtime) =>
+        runtime.profile.name === sticky &&
+        (runtime.profile.priority ?? 0) === bestPriority &&
+        runtime.breaker.state.state === 'closed',
+    );
     const runtime =
-      preferredRuntime ??
+      usable.find((runtime) => runtime.profile.name === retrying) ??
+      stickyRuntime ??
       this.selector.select(
         usable.map((candidate) => ({
           name: candidate.profile.name,
@@ -338,6 +380,7 @@ export class ProviderPool {
           model: profile.model,
           reason: outcome.reason,
           ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }),
+          ...(profile.credentialId === undefined ? {} : { credentialId: profile.credentialId }),
         });
       }
       const result = outcome === 'success' ? 'success' : outcome.reason;
