@@ -170,7 +170,11 @@ export class AgentRunner {
     try {
       for await (const event of this.pool.stream(
         { messages },
-        { signal: run.controller.signal, ...(options.model ? { model: options.model } : {}) },
+        {
+          signal: run.controller.signal,
+          conversationKey: sessionKey,
+          ...(options.model ? { model: options.model } : {}),
+        },
       )) {
         const update = this.forward(event, send);
         if (event.type === 'text-delta') text += event.text;

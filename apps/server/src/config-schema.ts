@@ -21,6 +21,7 @@ const failoverSchema = z.strictObject({
   max_attempts: z.number().int().positive().default(6),
   max_wait_seconds: z.number().min(0).default(30),
   idle_timeout_seconds: z.number().positive().default(60),
+  sticky: z.boolean().default(false),
   circuit_breaker: z
     .strictObject({
       max_failures: z.number().int().positive().default(5),

@@ -31,6 +31,7 @@ describe('parseConfig', () => {
       enabled: true,
       strategy: 'priority',
       default_cooldown_seconds: 300,
+      sticky: false,
       circuit_breaker: { max_failures: 5, reset_timeout_seconds: 60 },
     });
     expect(config.providers.profiles).toEqual([]);

@@ -125,6 +125,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxAttempts: failover.enabled ? failover.max_attempts : 1,
     maxWaitMs: failover.max_wait_seconds * 1000,
     idleTimeoutMs: failover.idle_timeout_seconds * 1000,
+    sticky: failover.sticky,
     breaker: {
       maxFailures: failover.circuit_breaker.max_failures,
       resetTimeoutMs: failover.circuit_breaker.reset_timeout_seconds * 1000,
