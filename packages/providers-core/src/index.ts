@@ -62,3 +62,8 @@ export type {
 } from './pool-types.js';
 export { ProviderPool, type PoolCallOptions, type ProviderPoolOptions } from './provider-pool.js';
 export { redactSecret } from './redact.js';
+export {
+  functionProvider,
+  type FunctionAnswer,
+  type FunctionProviderOptions,
+} from './function-provider.js';
