@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Shortest gateway token accepted, from the file or `CLAWGATE_TOKEN`. */
+export const MIN_TOKEN_LENGTH = 16;
+
 /** Provider kinds the server knows how to build. */
 export const PROVIDER_KINDS = ['openai', 'anthropic', 'openai-compatible'] as const;
 
@@ -36,7 +39,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: z.number().int().min(0).max(65_535).default(18_789),
-      token: z.string().min(16, 'a token must be at least 16 characters').optional(),
+      token: z
+        .string()
+        .min(MIN_TOKEN_LENGTH, `a token must be at least ${MIN_TOKEN_LENGTH} characters`)
+        .optional(),
       heartbeat_ms: z.number().int().positive().default(30_000),
       max_payload_bytes: z.number().int().positive().default(1_048_576),
     })
@@ -47,12 +53,19 @@ export const configSchema = z.strictObject({
       profiles: z.array(profileSchema).default([]),
     })
     .prefault({})
-    .refine(
-      (providers) =>
-        new Set(providers.profiles.map((profile) => profile.name)).size ===
-        providers.profiles.length,
-      { message: 'profile names must be unique', path: ['profiles'] },
-    ),
+    .superRefine((providers, context) => {
+      const seen = new Set<string>();
+      providers.profiles.forEach((profile, index) => {
+        if (seen.has(profile.name)) {
+          context.addIssue({
+            code: 'custom',
+            message: 'profile names must be unique; this one is already used',
+            path: ['profiles', index, 'name'],
+          });
+        }
+        seen.add(profile.name);
+      });
+    }),
   state_dir: z.string().min(1).optional(),
 });
 

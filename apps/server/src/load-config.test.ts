@@ -61,7 +61,7 @@ describe('parseConfig', () => {
 
   it('rejects an unknown key by name', () => {
     expect(() => parseConfig({ gateway: { prot: 1 } }, {})).toThrow(
-      /gateway\.prot: .*(unrecognized|Unrecognized)/,
+      'gateway.prot: unknown key "prot" in gateway',
     );
   });
 
@@ -83,11 +83,43 @@ describe('parseConfig', () => {
     expect(message).not.toContain('sk-hidden-123456');
   });
 
-  it('rejects duplicate profile names', () => {
-    const env = { TEST_ANTHROPIC_KEY: 'k' };
+  it('rejects a duplicate profile name at the duplicate, without showing the keys', () => {
+    const env = { TEST_ANTHROPIC_KEY: 'sk-ant-from-the-environment' };
     expect(() => parseConfig({ providers: { profiles: [profile, profile] } }, env)).toThrow(
-      /providers\.profiles: profile names must be unique/,
+      new ConfigError(
+        'configuration is invalid:\n  providers.profiles[1].name: profile names must be unique; this one is already used (got "primary")',
+      ),
     );
+  });
+
+  it('names every unknown key and never shows their values', () => {
+    const bad = { ...profile, 'api-key': 'sk-typo-secret-123', extra: 1 };
+    expect(() =>
+      parseConfig({ providers: { profiles: [bad] } }, { TEST_ANTHROPIC_KEY: 'k' }),
+    ).toThrow(
+      new ConfigError(
+        'configuration is invalid:\n  providers.profiles[0].api-key: unknown keys "api-key", "extra" in providers.profiles[0]',
+      ),
+    );
+  });
+
+  it('says nothing was given for a missing key, and hides a present one', () => {
+    const { api_key: _omitted, ...withoutKey } = profile;
+    void _omitted;
+    expect(() => parseConfig({ providers: { profiles: [withoutKey] } }, {})).toThrow(
+      /providers\.profiles\[0\]\.api_key: .* \(got nothing\)/,
+    );
+    expect(() => parseConfig({ gateway: { token: 'short-secret' } }, {})).toThrow(
+      new ConfigError(
+        'configuration is invalid:\n  gateway.token: a token must be at least 16 characters (got (hidden))',
+      ),
+    );
+  });
+
+  it('hides secrets inside a shown object value', () => {
+    expect(() =>
+      parseConfig({ providers: { profiles: { api_key: 'sk-inside-object' } } }, {}),
+    ).toThrow(/providers\.profiles: .* \(got \{"api_key":"\(hidden\)"\}\)/);
   });
 });
 
@@ -97,6 +129,19 @@ describe('loadConfigFile', () => {
     expect(() => loadConfigFile(path, {})).toThrow(
       new RegExp(`^${path.replace(/[.]/g, '\\.')} is not valid JSON`),
     );
+  });
+
+  it('locates a syntax error by line and column without quoting the file', () => {
+    const path = configFile('{\n  "providers": { "api_key": sk-unquoted-secret }\n}');
+    let message = '';
+    try {
+      loadConfigFile(path, {});
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`^${path.replace(/[.]/g, '\\.')} is not valid JSON: `));
+    expect(message).toContain("Unexpected token 's' at line 2, column 29");
+    expect(message).not.toContain('unquoted-secret');
   });
 
   it('reports a missing file with its path', () => {

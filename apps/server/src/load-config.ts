@@ -1,19 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error.js';
 import { configSchema, type Config } from './config-schema.js';
+import { describeConfigValue, describeJsonSyntaxError } from './describe-config-value.js';
 import { formatPath, substituteEnv } from './substitute-env.js';
-
-const SECRET_KEYS = new Set(['api_key', 'token']);
-
-function describeValue(input: unknown, path: ReadonlyArray<PropertyKey>): string {
-  if (path.some((part) => SECRET_KEYS.has(String(part)))) return '(hidden)';
-  let value: unknown = input;
-  for (const part of path) {
-    if (typeof value !== 'object' || value === null) return 'nothing';
-    value = (value as Record<string, unknown>)[String(part)];
-  }
-  return value === undefined ? 'nothing' : JSON.stringify(value);
-}
 
 /**
  * Validates a parsed configuration object (after `${ENV}` substitution). Throws `ConfigError`
@@ -35,9 +24,14 @@ export function parseConfig(
   const result = configSchema.safeParse(substituted);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
-    const path =
-      issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
-    return `  ${formatPath(path)}: ${issue.message} (got ${describeValue(substituted, path)})`;
+    // The keys themselves are what is wrong; their values may be secrets and are not shown.
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+      const where = issue.path.length === 0 ? 'the top level' : formatPath(issue.path);
+      return `  ${formatPath([...issue.path, issue.keys[0] ?? ''])}: unknown key${issue.keys.length > 1 ? 's' : ''} ${keys} in ${where}`;
+    }
+    const got = describeConfigValue(substituted, issue.path);
+    return `  ${formatPath(issue.path)}: ${issue.message} (got ${got})`;
   });
   throw new ConfigError(`${source} is invalid:\n${problems.join('\n')}`);
 }
@@ -55,7 +49,9 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv): Config {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(
+      `${path} is not valid JSON: ${describeJsonSyntaxError(error as Error, text)}`,
+    );
   }
   return parseConfig(raw, env, path);
 }

@@ -3,7 +3,7 @@ import { ProviderPool, type PoolEvent } from '@clawgate/providers-core';
 import type { UpstreamSimulator } from '@clawgate/upstream-sim';
 import { AgentRunner } from './agent-runner.js';
 import { ConfigError } from './config-error.js';
-import type { Config, ProfileConfig } from './config-schema.js';
+import { MIN_TOKEN_LENGTH, type Config, type ProfileConfig } from './config-schema.js';
 import { isLoopbackHost } from './is-loopback.js';
 import { createLogger, type Logger } from './logger.js';
 import { registerMethods } from './methods.js';
@@ -99,6 +99,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const host = options.host ?? config.gateway.host;
   const port = options.port ?? config.gateway.port;
   const configuredToken = config.gateway.token ?? env.CLAWGATE_TOKEN;
+  if (configuredToken !== undefined && configuredToken.length < MIN_TOKEN_LENGTH) {
+    throw new ConfigError(
+      `CLAWGATE_TOKEN: a token must be at least ${MIN_TOKEN_LENGTH} characters (got ${configuredToken.length})`,
+    );
+  }
   if (!isLoopbackHost(host) && !configuredToken) {
     throw new ConfigError(
       `gateway.host: refusing to listen on ${host} without a configured token (set gateway.token or CLAWGATE_TOKEN)`,

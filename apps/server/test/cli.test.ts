@@ -69,6 +69,26 @@ describe('clawgate CLI', () => {
     expect(result.stderr).toContain('refusing to listen on 0.0.0.0 without a configured token');
   });
 
+  it('start refuses a CLAWGATE_TOKEN shorter than 16 characters without showing it, exit 2', async () => {
+    const result = await runCli(['start', '--port', '0'], { CLAWGATE_TOKEN: 'short-tok' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'clawgate: CLAWGATE_TOKEN: a token must be at least 16 characters (got 9)\n',
+    );
+  });
+
+  it('start keeps environment secrets out of a configuration error', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'clawgate-dup-config-'));
+    const path = join(directory, 'clawgate.json');
+    const profile = { name: 'a', provider: 'openai', api_key: '${OPENAI_API_KEY}', model: 'm' };
+    writeFileSync(path, JSON.stringify({ providers: { profiles: [profile, profile] } }));
+    const secret = 'sk-proj-secret-from-the-environment';
+    const result = await runCli(['start', '--config', path], { OPENAI_API_KEY: secret });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('providers.profiles[1].name: profile names must be unique');
+    expect(result.stderr).not.toContain(secret);
+  });
+
   it('start without config or keys serves from the simulator, and chat streams an answer', async () => {
     const stateDirectory = mkdtempSync(join(tmpdir(), 'clawgate-state-'));
     const server = spawn(
