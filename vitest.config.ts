@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    // From the repository root every package's tests run; from a package, only its own.
+    include: ['{packages,apps}/*/{src,test}/**/*.test.ts', '{src,test}/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     unstubEnvs: true,
