@@ -1,10 +1,13 @@
 import { GatewayClient, isRpcClientError } from '@clawgate/client';
+import { readClientSettings } from './client-settings.js';
 import { readStoredToken, resolveStateDirectory } from './state-directory.js';
 import { runTurn } from './run-turn.js';
 
 /** Options of `clawgate chat`. */
 export interface ChatCommandOptions {
-  url: string;
+  /** Default: `$CLAWGATE_URL`, else the configured gateway address. */
+  url?: string;
+  config?: string;
   token?: string;
   stateDir?: string;
   session?: string;
@@ -14,8 +17,15 @@ export interface ChatCommandOptions {
 /** Connects to a running server, streams one answer to stdout, and returns the exit code. */
 export async function chatCommand(message: string, options: ChatCommandOptions): Promise<number> {
   const env = process.env;
-  const stateDirectory = resolveStateDirectory(options.stateDir, env);
-  const token = options.token ?? env.CLAWGATE_TOKEN ?? readStoredToken(stateDirectory);
+  // The same file and precedence as the server's, so chat finds what start configured.
+  const settings = readClientSettings({
+    env,
+    ...(options.config ? { configPath: options.config } : {}),
+  });
+  const url = options.url ?? env.CLAWGATE_URL ?? settings.url;
+  const stateDirectory = resolveStateDirectory(options.stateDir ?? settings.stateDirectory, env);
+  const token =
+    options.token ?? settings.token ?? env.CLAWGATE_TOKEN ?? readStoredToken(stateDirectory);
   if (!token) {
     process.stderr.write(
       `no gateway token: pass --token, set CLAWGATE_TOKEN, or start the server once so it stores one in ${stateDirectory}\n`,
@@ -26,13 +36,13 @@ export async function chatCommand(message: string, options: ChatCommandOptions):
   let client: GatewayClient;
   try {
     client = await GatewayClient.connect({
-      url: options.url,
+      url,
       token,
       requestTimeoutMs: Number(options.timeout),
     });
   } catch (error) {
     const code = isRpcClientError(error) && error.dataCode ? `${error.dataCode}: ` : '';
-    process.stderr.write(`cannot connect to ${options.url}: ${code}${(error as Error).message}\n`);
+    process.stderr.write(`cannot connect to ${url}: ${code}${(error as Error).message}\n`);
     return 1;
   }
   try {

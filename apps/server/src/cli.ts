@@ -31,8 +31,18 @@ program
   .command('chat')
   .description('send one message to a running gateway and stream the answer')
   .argument('<message>', 'what to say')
-  .option('--url <url>', 'gateway URL', process.env.CLAWGATE_URL ?? 'ws://127.0.0.1:18789')
-  .option('--token <token>', 'gateway token (default: $CLAWGATE_TOKEN or the stored one)')
+  .option(
+    '--url <url>',
+    'gateway URL (default: $CLAWGATE_URL, else the configured address, ws://127.0.0.1:18789)',
+  )
+  .option(
+    '-c, --config <path>',
+    "the server's configuration file, for its address, token and state directory",
+  )
+  .option(
+    '--token <token>',
+    'gateway token (default: the configured one, $CLAWGATE_TOKEN, or the stored one)',
+  )
   .option('--state-dir <path>', 'state directory holding the stored token')
   .option('-s, --session <key>', 'conversation to continue')
   .option('--timeout <ms>', 'request timeout in milliseconds', '30000')

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 import { ConfigError } from './config-error.js';
 import { configSchema, type Config } from './config-schema.js';
 import { describeConfigValue, describeJsonSyntaxError } from './describe-config-value.js';
@@ -8,11 +9,19 @@ import { formatPath, substituteEnv } from './substitute-env.js';
  * Validates a parsed configuration object (after `${ENV}` substitution). Throws `ConfigError`
  * naming every bad path, the value found (secrets hidden) and what was expected.
  */
+export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv, source?: string): Config;
+export function parseConfig<Schema extends z.ZodType>(
+  raw: unknown,
+  env: NodeJS.ProcessEnv,
+  source: string,
+  schema: Schema,
+): z.infer<Schema>;
 export function parseConfig(
   raw: unknown,
   env: NodeJS.ProcessEnv,
   source = 'configuration',
-): Config {
+  schema: z.ZodType = configSchema,
+): unknown {
   let substituted: unknown;
   try {
     substituted = substituteEnv(raw, env);
@@ -21,7 +30,7 @@ export function parseConfig(
       throw new ConfigError(`${source} is invalid:\n  ${error.message}`);
     throw error;
   }
-  const result = configSchema.safeParse(substituted);
+  const result = schema.safeParse(substituted);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     // The keys themselves are what is wrong; their values may be secrets and are not shown.
@@ -36,8 +45,8 @@ export function parseConfig(
   throw new ConfigError(`${source} is invalid:\n${problems.join('\n')}`);
 }
 
-/** Reads and validates a JSON configuration file. */
-export function loadConfigFile(path: string, env: NodeJS.ProcessEnv): Config {
+/** Reads a JSON file, with errors that name the path and never quote its content. */
+export function readJsonFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -45,13 +54,16 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv): Config {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ConfigError(`cannot read configuration file ${path} (${code})`);
   }
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ConfigError(
       `${path} is not valid JSON: ${describeJsonSyntaxError(error as Error, text)}`,
     );
   }
-  return parseConfig(raw, env, path);
+}
+
+/** Reads and validates a JSON configuration file. */
+export function loadConfigFile(path: string, env: NodeJS.ProcessEnv): Config {
+  return parseConfig(readJsonFile(path), env, path);
 }

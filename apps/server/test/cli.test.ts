@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,48 +92,102 @@ describe('clawgate CLI', () => {
 
   it('start without config or keys serves from the simulator, and chat streams an answer', async () => {
     const stateDirectory = mkdtempSync(join(tmpdir(), 'clawgate-state-'));
-    const server = spawn(
-      process.execPath,
-      [CLI, 'start', '--port', '0', '--state-dir', stateDirectory],
-      {
-        env: { PATH: process.env.PATH, HOME: stateDirectory },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const server = await startServerProcess(['--port', '0', '--state-dir', stateDirectory], {
+      HOME: stateDirectory,
+    });
     try {
-      let stdout = '';
-      server.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)));
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`server did not start: ${stdout}`)),
-          10_000,
-        );
-        server.stderr.on('data', (chunk: Buffer) => {
-          const match = /listening on (ws:\/\/\S+);/.exec(String(chunk));
-          if (match?.[1]) {
-            clearTimeout(timer);
-            resolve(match[1]);
-          }
-        });
-      });
-      expect(stdout).toContain(
+      expect(server.stdout()).toContain(
         'no config file and no provider keys: serving recorded answers from the built-in upstream simulator',
       );
-      expect(stdout).toContain(`"path":"${join(stateDirectory, 'token')}"`);
+      expect(server.stdout()).toContain(`"path":"${join(stateDirectory, 'token')}"`);
 
-      const chat = await runCli(['chat', '--url', url, '--state-dir', stateDirectory, 'hello']);
+      const chat = await runCli([
+        'chat',
+        '--url',
+        server.url,
+        '--state-dir',
+        stateDirectory,
+        'hello',
+      ]);
       expect(chat.code).toBe(0);
       expect(chat.stdout).toContain('Harmony Day');
 
-      const wrong = await runCli(['chat', '--url', url, '--token', 'not-the-token', 'hello']);
+      const wrong = await runCli([
+        'chat',
+        '--url',
+        server.url,
+        '--token',
+        'not-the-token',
+        'hello',
+      ]);
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).toMatch(/UNAUTHORIZED|401/);
 
-      const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
-      server.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await server.stop()).toBe(0);
     } finally {
-      server.kill('SIGKILL');
+      server.kill();
+    }
+  });
+
+  it('chat finds the server through its configuration file: address, state directory, token', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'clawgate-configured-'));
+    const stateDirectory = join(directory, 'custom-state');
+    const path = join(directory, 'clawgate.json');
+    const port = await freePort();
+    writeFileSync(path, JSON.stringify({ gateway: { port }, state_dir: stateDirectory }));
+    const server = await startServerProcess(['--config', path], { HOME: directory });
+    try {
+      expect(server.url).toBe(`ws://127.0.0.1:${port}`);
+
+      // No --url, no --token, no --state-dir: all of it comes from the file.
+      const chat = await runCli(['chat', '--config', path, 'hello'], { HOME: directory });
+      expect(chat.stderr).toBe('');
+      expect(chat.code).toBe(0);
+      expect(chat.stdout).toContain('Harmony Day');
+
+      expect(await server.stop()).toBe(0);
+    } finally {
+      server.kill();
     }
   });
 });
+
+/** A port that was free a moment ago, for a configuration file that must name one. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+/** Starts `clawgate start` as a child process and waits until it is listening. */
+async function startServerProcess(args: string[], env: NodeJS.ProcessEnv) {
+  const server = spawn(process.execPath, [CLI, 'start', ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  server.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+  const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stdout}`)), 10_000);
+    server.stderr.on('data', (chunk: Buffer) => {
+      const match = /listening on (ws:\/\/\S+);/.exec(String(chunk));
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return {
+    url,
+    stdout: () => stdout,
+    stop: async (): Promise<number | null> => {
+      server.kill('SIGTERM');
+      return exited;
+    },
+    kill: () => server.kill('SIGKILL'),
+  };
+}
