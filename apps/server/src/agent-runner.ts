@@ -37,6 +37,8 @@ export interface TurnOptions {
   /** Only profiles serving this model may answer. Default: any profile. */
   model?: string;
   sink: RunEventSink;
+  /** The turn's first event waits for this, e.g. for the `accepted` response to be sent. */
+  startAfter?: Promise<void>;
 }
 
 interface Run {
@@ -104,7 +106,9 @@ export class AgentRunner {
     const controller = new AbortController();
     const { sessionKey } = options;
     const previous = this.queues.get(sessionKey) ?? Promise.resolve();
-    const settled = previous.then(() => this.execute(run, options));
+    const settled = Promise.all([previous, options.startAfter]).then(() =>
+      this.execute(run, options),
+    );
     const run: Run = {
       id: runId,
       sessionKey,

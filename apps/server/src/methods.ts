@@ -38,11 +38,14 @@ export function registerMethods(options: {
           );
         }
       }
+      // The client learns the runId from the response, so the run's events must follow it.
+      const replied = new Promise<void>((resolve) => context.afterReply(resolve));
       const runId = runner.start({
         sessionKey: params.sessionKey ?? randomUUID(),
         message: params.message,
         ...(params.model === undefined ? {} : { model: params.model }),
         sink: context.session,
+        startAfter: replied,
       });
       return { runId, status: 'accepted' as const };
     },

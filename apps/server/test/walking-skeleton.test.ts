@@ -141,6 +141,11 @@ describe('walking skeleton', () => {
       result: { runId: expect.any(String), status: 'accepted' },
     });
     const runId = (response.result as Frame).runId as string;
+    // The runId arrives before any event that carries it.
+    const firstEventIndex = client.frames.findIndex(
+      (frame) => frame.method === 'agent.event' && (frame.params as Frame).runId === runId,
+    );
+    expect(firstEventIndex === -1 || firstEventIndex > client.frames.indexOf(response)).toBe(true);
     await client.waitFor(
       (frame) =>
         frame.method === 'agent.event' &&

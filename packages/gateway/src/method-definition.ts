@@ -9,6 +9,11 @@ export interface MethodContext {
   remoteAddress: string;
   /** Aborted when the calling connection closes. */
   signal: AbortSignal;
+  /**
+   * Runs `callback` once the frame holding this call's response has been sent (for a
+   * notification, once the handler returned), so events it causes follow the response.
+   */
+  afterReply(callback: () => void): void;
 }
 
 /**

@@ -10,7 +10,7 @@ export interface MethodCallOptions {
   call: ParsedCall;
   /** The registered method, or `undefined` when the name is unknown. */
   definition: MethodDefinition<unknown> | undefined;
-  context: MethodContext;
+  context: Omit<MethodContext, 'afterReply'>;
   /** Receives whatever the handler threw (or a result that could not be serialised). */
   onHandlerError: (error: unknown) => void;
 }
@@ -21,9 +21,23 @@ export interface MethodCallOptions {
  * the same way but never get a reply.
  */
 export async function runMethodCall(options: MethodCallOptions): Promise<CallOutcome> {
-  const { call, definition, context } = options;
+  const { call, definition } = options;
+  const callbacks: Array<() => void> = [];
+  const context: MethodContext = {
+    ...options.context,
+    afterReply: (callback) => callbacks.push(callback),
+  };
+  const afterReply = (): void => {
+    for (const callback of callbacks.splice(0)) {
+      try {
+        callback();
+      } catch (error) {
+        options.onHandlerError(error);
+      }
+    }
+  };
   const reply = (makeReply: (id: string | number) => string): CallOutcome =>
-    call.kind === 'request' ? { reply: makeReply(call.id) } : {};
+    call.kind === 'request' ? { reply: makeReply(call.id), afterReply } : { afterReply };
 
   if (definition === undefined) {
     return reply((id) => serializeError(id, toWireError(RpcError.methodNotFound())));
