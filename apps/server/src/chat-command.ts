@@ -65,9 +65,22 @@ export async function chatCommand(message: string, options: ChatCommandOptions):
     }
     return 0;
   } catch (error) {
-    process.stderr.write(`error: ${(error as Error).message}\n`);
+    process.stderr.write(`error: ${(error as Error).message}${issuesOf(error)}\n`);
     return 1;
   } finally {
     await client.close();
   }
+}
+
+/** The `data.issues` of an invalid-params error, one `path: message` per line. */
+function issuesOf(error: unknown): string {
+  if (!isRpcClientError(error)) return '';
+  const issues = (error.data as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return '';
+  return issues
+    .map((issue: { path?: unknown; message?: unknown }) => {
+      const path = Array.isArray(issue.path) ? issue.path.join('.') : '';
+      return `\n  ${path || 'params'}: ${String(issue.message)}`;
+    })
+    .join('');
 }

@@ -6,6 +6,12 @@ import { demoCommand } from './demo-command.js';
 import { startCommand } from './start-command.js';
 import { SERVER_VERSION } from './version.js';
 
+// A reader that went away (`clawgate chat ... | head`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command()
   .name('clawgate')
   .description(
