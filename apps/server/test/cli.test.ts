@@ -112,6 +112,12 @@ describe('clawgate CLI', () => {
       expect(chat.code).toBe(0);
       expect(chat.stdout).toContain('Harmony Day');
 
+      const empty = await runCli(['chat', '--url', server.url, '--state-dir', stateDirectory, '']);
+      expect(empty.code).toBe(1);
+      expect(empty.stderr).toContain(
+        'error: Invalid params\n  message: Too small: expected string to have >=1 characters',
+      );
+
       const wrong = await runCli([
         'chat',
         '--url',
