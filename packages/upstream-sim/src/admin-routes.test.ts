@@ -99,6 +99,11 @@ describe('handleAdminRequest', () => {
     expect(await notJson.json()).toEqual({
       error: { message: 'admin script body must be a JSON object {apiKey, steps, sticky?}' },
     });
+    const noSteps = await admin('POST', '/_sim/script', { apiKey: 'sk-x', steps: [] });
+    expect(noSteps.status).toBe(400);
+    expect(await noSteps.json()).toEqual({
+      error: { message: "admin script field 'steps' must hold at least one step" },
+    });
     expect(badStep.status).toBe(400);
     expect(await badStep.json()).toEqual({
       error: {

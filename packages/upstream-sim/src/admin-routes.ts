@@ -70,6 +70,9 @@ function scriptFromBody(body: unknown, control: SimulatorControl): number {
     throw new RangeError("admin script field 'sticky' must be a boolean when present");
   }
 
+  if (Array.isArray(steps) && steps.length === 0) {
+    throw new RangeError("admin script field 'steps' must hold at least one step");
+  }
   const parsed = (Array.isArray(steps) ? steps : [steps]).map((step) => parseSimStep(step));
   control.script(apiKey, parsed, { sticky: sticky === true });
   return parsed.length;

@@ -71,6 +71,19 @@ describe('parseSimStep', () => {
     );
   });
 
+  it('rejects a delay beyond ten minutes instead of letting a timer overflow', () => {
+    expect(parseSimStep({ kind: 'ok', latencyMs: 600_000 })).toEqual({
+      kind: 'ok',
+      latencyMs: 600_000,
+    });
+    expect(() => parseSimStep({ kind: 'ok', latencyMs: 1e12 })).toThrow(
+      new RangeError(
+        "sim step field 'latencyMs' is 1000000000000; expected at most 600000 milliseconds",
+      ),
+    );
+    expect(() => parseSimStep({ kind: 'ok', chunkDelayMs: 600_001 })).toThrow(RangeError);
+  });
+
   it('requires afterEvents where the step needs it', () => {
     expect(() => parseSimStep({ kind: 'cut' })).toThrow(
       new RangeError("sim step of kind 'cut' needs field 'afterEvents'"),

@@ -107,12 +107,20 @@ function checkCustomError(step: JsonObject): void {
   }
 }
 
+/** Longest latency or chunk delay a step may ask for: ten minutes. */
+export const MAX_STEP_DELAY_MS = 600_000;
+
 function checkOptionalCount(step: JsonObject, field: string, unit: string): void {
   const count = step[field];
   if (count === undefined) return;
   if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) {
     throw new RangeError(
       `sim step field '${field}' is ${describe(count)}; expected a number of ${unit} >= 0`,
+    );
+  }
+  if (unit === 'milliseconds' && count > MAX_STEP_DELAY_MS) {
+    throw new RangeError(
+      `sim step field '${field}' is ${count}; expected at most ${MAX_STEP_DELAY_MS} milliseconds`,
     );
   }
   if (field === 'afterEvents' && !Number.isInteger(count)) {

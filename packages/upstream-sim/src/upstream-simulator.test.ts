@@ -153,6 +153,25 @@ describe('UpstreamSimulator', () => {
     expect(sim.requests).toEqual([]);
   });
 
+  it('keeps only the newest maxRecordedRequests requests', async () => {
+    const small = await UpstreamSimulator.start({ maxRecordedRequests: 2 });
+    try {
+      for (const apiKey of ['sk-1', 'sk-2', 'sk-3']) {
+        await fetch(`${small.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(openaiRequest),
+        });
+      }
+      expect(small.requests.map((request) => request.apiKey)).toEqual(['sk-2', 'sk-3']);
+    } finally {
+      await small.close();
+    }
+    await expect(UpstreamSimulator.start({ maxRecordedRequests: 0 })).rejects.toThrow(
+      "upstream-sim option 'maxRecordedRequests' is 0; expected a positive integer",
+    );
+  });
+
   it('answers the scripted steps of a key in order, then normally', async () => {
     const openai = openaiFor('sk-queue');
     sim.script('sk-queue', [

@@ -21,6 +21,8 @@ export interface UpstreamSimulatorOptions {
   readonly port?: number;
   /** Interface to bind; default `127.0.0.1`. */
   readonly host?: string;
+  /** Most requests kept for `requests` / `requestsFor`; older ones are dropped. Default 10 000. */
+  readonly maxRecordedRequests?: number;
 }
 
 /** Name of the request header whose JSON {@link SimStep} overrides the key's script. */
@@ -49,11 +51,13 @@ export class UpstreamSimulator {
   readonly #inFlight = new Set<AbortController>();
   readonly #scripts = new ScriptQueues();
   #requests: RecordedRequest[] = [];
+  readonly #maxRecordedRequests: number;
   #closed: Promise<void> | undefined;
 
-  private constructor(server: Server, url: string) {
+  private constructor(server: Server, url: string, maxRecordedRequests: number) {
     this.#server = server;
     this.url = url;
+    this.#maxRecordedRequests = maxRecordedRequests;
     server.on('connection', (socket) => {
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));
@@ -66,13 +70,20 @@ export class UpstreamSimulator {
   /**
    * Starts a simulator and resolves once it listens.
    *
-   * @throws RangeError when `options.port` is not an integer in 0-65535.
+   * @throws RangeError when `options.port` is not an integer in 0-65535, or
+   * `options.maxRecordedRequests` is not a positive integer.
    */
   static async start(options: UpstreamSimulatorOptions = {}): Promise<UpstreamSimulator> {
     const port = options.port ?? 0;
     const host = options.host ?? '127.0.0.1';
+    const maxRecordedRequests = options.maxRecordedRequests ?? 10_000;
     if (!Number.isInteger(port) || port < 0 || port > 65_535) {
       throw new RangeError(`upstream-sim option 'port' is ${port}; expected an integer 0-65535`);
+    }
+    if (!Number.isInteger(maxRecordedRequests) || maxRecordedRequests <= 0) {
+      throw new RangeError(
+        `upstream-sim option 'maxRecordedRequests' is ${maxRecordedRequests}; expected a positive integer`,
+      );
     }
 
     const server = createServer();
@@ -86,7 +97,7 @@ export class UpstreamSimulator {
 
     const address = server.address() as AddressInfo;
     const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return new UpstreamSimulator(server, `http://${urlHost}:${address.port}`);
+    return new UpstreamSimulator(server, `http://${urlHost}:${address.port}`, maxRecordedRequests);
   }
 
   /** The port the server listens on. */
@@ -211,6 +222,8 @@ export class UpstreamSimulator {
       stream,
       receivedAt: Date.now(),
     });
+    // A long-running simulator must not grow without bound; the newest requests are kept.
+    if (this.#requests.length > this.#maxRecordedRequests) this.#requests.shift();
 
     const exchange: Exchange = { api, response, stream, requestId: newRequestId(api), signal };
     if (apiKey === null) {
