@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerErrorCode } from '@clawgate/protocol';
 import {
+  DeadlineExceededError,
   isProviderError,
   isProvidersUnavailableError,
   type ChatMessage,
@@ -25,7 +27,7 @@ export interface RunResult {
 
 /** A wire error for an agent turn that failed. */
 export interface TurnError {
-  code: string;
+  code: ServerErrorCode;
   message: string;
   retryAfterMs?: number;
 }
@@ -71,7 +73,9 @@ export function toTurnError(thrown: unknown): { error: TurnError; partial: boole
   if (isProviderError(thrown)) {
     const code =
       thrown.reason === 'aborted'
-        ? 'ABORTED'
+        ? thrown.cause instanceof DeadlineExceededError
+          ? 'DEADLINE_EXCEEDED'
+          : 'ABORTED'
         : thrown.partial
           ? 'UPSTREAM_FAILED'
           : thrown.reason === 'invalid_request' || thrown.reason === 'context_overflow'

@@ -15,6 +15,8 @@ export const SERVER_ERROR_CODES = [
   'ABORTED',
   'SHUTTING_DOWN',
   'HANDSHAKE_TIMEOUT',
+  'UPSTREAM_FAILED',
+  'DEADLINE_EXCEEDED',
 ] as const;
 
 /** A stable, machine-readable server error, carried in `error.data.code`. */
@@ -38,6 +40,10 @@ export const SERVER_ERROR_NUMBERS = {
   ABORTED: -32007,
   SHUTTING_DOWN: -32008,
   HANDSHAKE_TIMEOUT: -32009,
+  /** The upstream failed after part of the answer had been streamed; the turn is partial. */
+  UPSTREAM_FAILED: -32010,
+  /** The server's own deadline for the call passed; not the caller's cancellation. */
+  DEADLINE_EXCEEDED: -32011,
 } as const satisfies Record<ServerErrorCode, number>;
 
 /** Type guard: whether a value is one of the {@link ServerErrorCode} strings. */
