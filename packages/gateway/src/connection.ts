@@ -11,20 +11,23 @@ import { WebSocket, type RawData } from 'ws';
 import { checkConnect } from './check-connect.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { dispatchFrame, type CallOutcome } from './dispatch-frame.js';
-import type { AuthMethod, GatewayEvent } from './gateway-event.js';
+import type { AuthFailureReason, AuthMethod, GatewayEvent } from './gateway-event.js';
 import type { ResolvedGatewayOptions } from './gateway-options.js';
 import { serializeError, serializeNotification, serializeSuccess } from './json-rpc-responses.js';
 import type { MethodDefinition } from './method-definition.js';
 import { parseSingleCall, type ParsedCall } from './parse-call.js';
-import { rawDataToText } from './raw-data-to-text.js';
+import { rawDataLength, rawDataToText } from './raw-data-to-text.js';
 import { runMethodCall } from './run-method-call.js';
 import type { Session, SessionConnection } from './session.js';
 import type { SessionStore } from './session-store.js';
+import type { AuthLockout } from './auth-lockout.js';
+import { RequestLimiter } from './request-limiter.js';
 
 /** What a connection needs from the gateway that owns it. */
 export interface ConnectionHost {
   readonly options: ResolvedGatewayOptions;
   readonly sessions: SessionStore;
+  readonly lockout: AuthLockout;
   findMethod(name: string): MethodDefinition<unknown> | undefined;
   report(event: GatewayEvent): void;
   /** Called once, when the socket has closed. */
@@ -35,14 +38,14 @@ export interface ConnectionHost {
 export interface ConnectionOptions {
   socket: WebSocket;
   remoteAddress: string;
-  /** Whether the upgrade carried a valid `Authorization: Bearer` token. */
-  authenticatedByHeader: boolean;
+  /** Which accepted token the upgrade's `Authorization: Bearer` header held, if any. */
+  headerTokenIndex: number | undefined;
   host: ConnectionHost;
 }
 
 type ConnectionState =
   | { kind: 'awaiting-connect'; handshakeTimer?: NodeJS.Timeout }
-  | { kind: 'open'; session: Session; auth: AuthMethod }
+  | { kind: 'open'; session: Session; auth: AuthMethod; tokenIndex: number }
   | { kind: 'closed' };
 
 /** One WebSocket peer: its handshake, its frames, its heartbeat and its session. */
@@ -54,6 +57,7 @@ export class Connection implements SessionConnection {
   readonly #socket: WebSocket;
   readonly #host: ConnectionHost;
   readonly #abortController = new AbortController();
+  readonly #limiter: RequestLimiter;
   #state: ConnectionState;
   #pongSinceLastPing = true;
   /** Live events held back while `connected` and the replay are being sent. */
@@ -64,6 +68,11 @@ export class Connection implements SessionConnection {
     this.#socket = options.socket;
     this.#host = options.host;
     this.remoteAddress = options.remoteAddress;
+    this.#limiter = new RequestLimiter({
+      maxInFlight: options.host.options.maxInFlightPerConnection,
+      ratePerSecond: options.host.options.requestsPerSecond,
+      burst: options.host.options.requestBurst,
+    });
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -76,9 +85,15 @@ export class Connection implements SessionConnection {
     // Protocol errors (e.g. an oversized frame) are followed by 'close', which reports them.
     this.#socket.on('error', () => undefined);
 
-    if (options.authenticatedByHeader) {
+    if (options.headerTokenIndex !== undefined) {
       this.#state = { kind: 'awaiting-connect' };
-      this.#deliver(this.#authenticate(undefined, 'header'));
+      this.#deliver(
+        this.#authenticate({
+          requestId: undefined,
+          auth: 'header',
+          tokenIndex: options.headerTokenIndex,
+        }),
+      );
     } else {
       const handshakeTimer = setTimeout(
         () => this.#onHandshakeTimeout(),
@@ -127,7 +142,26 @@ export class Connection implements SessionConnection {
   }
 
   #send(text: string): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(text);
+    if (this.#socket.readyState !== WebSocket.OPEN) return;
+    // A peer that stopped reading must not grow the server's memory: past the bound it is
+    // cut off, and its session keeps the events for when it resumes.
+    const bufferedBytes = this.#socket.bufferedAmount;
+    if (bufferedBytes > this.#host.options.maxBufferedBytes) {
+      this.#dropSlowConsumer(bufferedBytes);
+      return;
+    }
+    this.#socket.send(text);
+  }
+
+  #dropSlowConsumer(bufferedBytes: number): void {
+    this.#host.report({
+      type: 'slow.consumer',
+      connectionId: this.id,
+      ...(this.#state.kind === 'open' ? { sessionId: this.#state.session.id } : {}),
+      bufferedBytes,
+    });
+    // The closing handshake would queue behind what the peer is not reading.
+    this.#socket.terminate();
   }
 
   #deliver(outcome: CallOutcome): void {
@@ -138,6 +172,11 @@ export class Connection implements SessionConnection {
   #onMessage(data: RawData, isBinary: boolean): void {
     if (isBinary) {
       this.close(CLOSE_CODES.UNSUPPORTED_DATA, 'Binary frames are not supported');
+      return;
+    }
+    const bytes = rawDataLength(data);
+    if (bytes > this.#host.options.maxPayloadBytes) {
+      this.#refuseOversizedFrame(bytes);
       return;
     }
 
@@ -159,6 +198,18 @@ export class Connection implements SessionConnection {
     this.#send(serializeError(call?.id ?? null, toWireError(error)));
   }
 
+  #refuseOversizedFrame(bytes: number): void {
+    const { maxPayloadBytes } = this.#host.options;
+    this.#host.report({ type: 'payload.too_large', connectionId: this.id, bytes });
+    const error = RpcError.server(
+      'PAYLOAD_TOO_LARGE',
+      `Frame of ${bytes} bytes exceeds maxPayloadBytes (${maxPayloadBytes})`,
+      { maxPayloadBytes },
+    );
+    this.#send(serializeError(null, toWireError(error)));
+    this.close(CLOSE_CODES.MESSAGE_TOO_BIG, 'PAYLOAD_TOO_LARGE');
+  }
+
   async #onAuthenticatedFrame(text: string): Promise<void> {
     const reply = await dispatchFrame(text, (call) => this.#runCall(call));
     if (reply.text !== undefined) this.#send(reply.text);
@@ -170,7 +221,25 @@ export class Connection implements SessionConnection {
     if (call.method === 'connect') return this.#connect(call);
 
     const session = this.#state.session;
-    return runMethodCall({
+    const verdict = this.#limiter.admit();
+    if (!verdict.allowed) {
+      this.#host.report({
+        type: 'rate.limited',
+        connectionId: this.id,
+        method: call.method,
+        reason: verdict.reason,
+      });
+      if (call.kind === 'notification') return {};
+      const message =
+        verdict.reason === 'rate'
+          ? 'Too many requests on this connection'
+          : `Too many requests in flight on this connection (at most ${this.#host.options.maxInFlightPerConnection})`;
+      const error = RpcError.server('RATE_LIMITED', message, {
+        retryAfterMs: verdict.retryAfterMs,
+      });
+      return { reply: serializeError(call.id, toWireError(error)) };
+    }
+    const outcome = runMethodCall({
       call,
       definition: this.#host.findMethod(call.method),
       context: {
@@ -189,41 +258,89 @@ export class Connection implements SessionConnection {
           expected: isRpcError(error),
         }),
     });
+    return outcome.finally(verdict.release);
   }
 
   #connect(call: ParsedCall): CallOutcome {
     if (call.kind === 'notification') return {};
 
-    const verdict = checkConnect(call.id, call.params, this.#host.options.token);
+    const lockedForMs = this.#host.lockout.retryAfterMs(this.remoteAddress);
+    if (lockedForMs !== undefined) {
+      this.#reportAuthFailure('locked_out');
+      const error = RpcError.server(
+        'RATE_LIMITED',
+        'Too many failed authentication attempts from this address',
+        { retryAfterMs: lockedForMs },
+      );
+      return {
+        reply: serializeError(call.id, toWireError(error)),
+        afterReply: () => this.close(CLOSE_CODES.LOCKED_OUT, 'Locked out'),
+      };
+    }
+
+    const verdict = checkConnect(call.id, call.params, this.#host.options.tokens);
     if (verdict.kind === 'invalid') return { reply: verdict.reply };
     if (verdict.kind === 'unauthorized') {
       this.#reportAuthFailure('invalid_token');
+      this.#recordLockoutFailure();
       return {
         reply: verdict.reply,
         afterReply: () => this.close(CLOSE_CODES.UNAUTHORIZED, 'Unauthorized'),
       };
     }
 
+    this.#host.lockout.recordSuccess(this.remoteAddress);
     const authMethod = this.#state.kind === 'open' ? this.#state.auth : 'frame';
-    return this.#authenticate(call.id, authMethod, verdict.resume);
+    return this.#authenticate({
+      requestId: call.id,
+      auth: authMethod,
+      tokenIndex: verdict.tokenIndex,
+      resume: verdict.resume,
+    });
+  }
+
+  #recordLockoutFailure(): void {
+    const lockoutMs = this.#host.lockout.recordFailure(this.remoteAddress);
+    if (lockoutMs !== undefined) {
+      this.#host.report({ type: 'auth.locked', remoteAddress: this.remoteAddress, lockoutMs });
+    }
   }
 
   /**
    * Attaches the connection to its session. With an id, the reply is the `connect` response;
    * after it come the `connected` notification, the replay, then held live events.
    */
-  #authenticate(
-    requestId: string | number | undefined,
-    auth: AuthMethod,
-    resume?: Resume,
-  ): CallOutcome {
+  #authenticate(options: {
+    requestId: string | number | undefined;
+    auth: AuthMethod;
+    tokenIndex: number;
+    resume?: Resume;
+  }): CallOutcome {
+    const { requestId, auth, tokenIndex, resume } = options;
+    const attachment = this.#host.sessions.attach(this, resume, tokenIndex);
+    if ('refused' in attachment) {
+      this.#reportAuthFailure('foreign_session');
+      const error = RpcError.server(
+        'UNAUTHORIZED',
+        'This session was created with another token and cannot be resumed with this one',
+      );
+      return {
+        ...(requestId === undefined
+          ? {}
+          : { reply: serializeError(requestId, toWireError(error)) }),
+        afterReply: () => this.close(CLOSE_CODES.UNAUTHORIZED, 'Unauthorized'),
+      };
+    }
+
     const wasOpen = this.#state.kind === 'open';
-    if (this.#state.kind === 'open') this.#host.sessions.detach(this, this.#state.session);
+    if (this.#state.kind === 'open' && this.#state.session !== attachment.session) {
+      this.#host.sessions.detach(this, this.#state.session);
+    }
     if (this.#state.kind === 'awaiting-connect') clearTimeout(this.#state.handshakeTimer);
 
     this.#heldEvents = [];
-    const { session, resumed, replay } = this.#host.sessions.attach(this, resume);
-    this.#state = { kind: 'open', session, auth };
+    const { session, resumed, replay } = attachment;
+    this.#state = { kind: 'open', session, auth, tokenIndex };
     const connected: ConnectedParams = {
       sessionId: session.id,
       connectionId: this.id,
@@ -266,7 +383,7 @@ export class Connection implements SessionConnection {
     this.close(CLOSE_CODES.HANDSHAKE_TIMEOUT, 'Handshake timeout');
   }
 
-  #reportAuthFailure(reason: 'invalid_token' | 'handshake_timeout' | 'not_authenticated'): void {
+  #reportAuthFailure(reason: AuthFailureReason): void {
     this.#host.report({
       type: 'auth.failed',
       remoteAddress: this.remoteAddress,

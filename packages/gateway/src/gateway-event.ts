@@ -4,7 +4,11 @@ export type AuthFailureReason =
   | 'token_in_url'
   | 'origin_not_allowed'
   | 'handshake_timeout'
-  | 'not_authenticated';
+  | 'not_authenticated'
+  /** The address is locked out after repeated failures. */
+  | 'locked_out'
+  /** A `resume` named a session that another token created. */
+  | 'foreign_session';
 
 /** How a connection authenticated: `Authorization` header on the upgrade, or `connect` frame. */
 export type AuthMethod = 'header' | 'frame';
@@ -50,7 +54,22 @@ export type GatewayEvent =
       /** Whether it was an `RpcError`, i.e. an answer the handler meant to give. */
       expected: boolean;
     }
-  | { type: 'heartbeat.timeout'; connectionId: string; sessionId?: string; remoteAddress: string };
+  | { type: 'heartbeat.timeout'; connectionId: string; sessionId?: string; remoteAddress: string }
+  | { type: 'auth.locked'; remoteAddress: string; lockoutMs: number }
+  | {
+      type: 'rate.limited';
+      connectionId: string;
+      method: string;
+      reason: 'concurrency' | 'rate';
+    }
+  | {
+      /** The peer stopped reading; it was disconnected, its session kept for resume. */
+      type: 'slow.consumer';
+      connectionId: string;
+      sessionId?: string;
+      bufferedBytes: number;
+    }
+  | { type: 'payload.too_large'; connectionId: string; bytes: number };
 
 /** The `type` of a {@link GatewayEvent}. */
 export type GatewayEventType = GatewayEvent['type'];

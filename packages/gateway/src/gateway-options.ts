@@ -8,9 +8,33 @@ export interface GatewayOptions {
   port?: number;
   /** The shared secret clients must present. Required, non-empty. */
   token: string;
+  /**
+   * More accepted tokens, e.g. one per client. A session is bound to the token that created
+   * it: only that token can resume it.
+   */
+  tokens?: readonly string[];
+  /**
+   * Locking an address out after repeated authentication failures. Defaults: 5 failures
+   * within 60 000 ms lock it out for 60 000 ms.
+   */
+  lockout?: { maxFailures?: number; windowMs?: number; lockoutMs?: number };
+  /** Calls one connection may have running at once; more get `RATE_LIMITED`. Default 64. */
+  maxInFlightPerConnection?: number;
+  /** Calls per second one connection may sustain; more get `RATE_LIMITED`. Default 100. */
+  requestsPerSecond?: number;
+  /** Calls one connection may make in a burst above `requestsPerSecond`. Default 200. */
+  requestBurst?: number;
+  /**
+   * Bytes queued for one peer that has stopped reading before it is disconnected (close
+   * 1008); its session keeps the events for a resume. Default 8 MiB.
+   */
+  maxBufferedBytes?: number;
   /** Interval between pings; a peer that misses one pong is dropped. Default 30 000 ms. */
   heartbeatMs?: number;
-  /** Largest accepted frame, in bytes; larger ones close the socket with 1009. Default 1 MiB. */
+  /**
+   * Largest accepted frame, in bytes. A larger one gets a `PAYLOAD_TOO_LARGE` error and a
+   * close with 1009. Default 1 MiB.
+   */
   maxPayloadBytes?: number;
   /** Time a frame-authenticating peer has to send `connect`, in ms. Default 10 000. */
   handshakeTimeoutMs?: number;
@@ -36,7 +60,13 @@ export interface GatewayOptions {
 export interface ResolvedGatewayOptions {
   host: string;
   port: number;
-  token: string;
+  /** Every accepted token, `token` first. */
+  tokens: readonly string[];
+  lockout: { maxFailures: number; windowMs: number; lockoutMs: number };
+  maxInFlightPerConnection: number;
+  requestsPerSecond: number;
+  requestBurst: number;
+  maxBufferedBytes: number;
   heartbeatMs: number;
   maxPayloadBytes: number;
   handshakeTimeoutMs: number;
@@ -62,10 +92,17 @@ function requireInteger(name: string, value: number, minimum: number): number {
 
 /** Applies defaults and checks every option; throws a `RangeError` naming a bad one. */
 export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayOptions {
-  if (typeof options.token !== 'string' || options.token.length === 0) {
-    // The value is a secret, so the message names the option only.
-    throw new RangeError('token must be a non-empty string');
-  }
+  const tokens = [options.token, ...(options.tokens ?? [])];
+  tokens.forEach((token, index) => {
+    if (typeof token !== 'string' || token.length === 0) {
+      // The value is a secret, so the message names the option only.
+      throw new RangeError(
+        index === 0
+          ? 'token must be a non-empty string'
+          : `tokens[${index - 1}] must be a non-empty string`,
+      );
+    }
+  });
 
   const port = requireInteger('port', options.port ?? DEFAULT_GATEWAY_PORT, 0);
   if (port > 65_535) throw new RangeError(`port must be <= 65535, got ${port}`);
@@ -73,7 +110,24 @@ export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayO
   return {
     host: options.host ?? '127.0.0.1',
     port,
-    token: options.token,
+    tokens,
+    lockout: {
+      maxFailures: requireInteger('lockout.maxFailures', options.lockout?.maxFailures ?? 5, 1),
+      windowMs: requireInteger('lockout.windowMs', options.lockout?.windowMs ?? 60_000, 1),
+      lockoutMs: requireInteger('lockout.lockoutMs', options.lockout?.lockoutMs ?? 60_000, 1),
+    },
+    maxInFlightPerConnection: requireInteger(
+      'maxInFlightPerConnection',
+      options.maxInFlightPerConnection ?? 64,
+      1,
+    ),
+    requestsPerSecond: requireInteger('requestsPerSecond', options.requestsPerSecond ?? 100, 1),
+    requestBurst: requireInteger('requestBurst', options.requestBurst ?? 200, 1),
+    maxBufferedBytes: requireInteger(
+      'maxBufferedBytes',
+      options.maxBufferedBytes ?? 8 * 1024 * 1024,
+      1,
+    ),
     heartbeatMs: requireInteger('heartbeatMs', options.heartbeatMs ?? 30_000, 1),
     maxPayloadBytes: requireInteger(
       'maxPayloadBytes',

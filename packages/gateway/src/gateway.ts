@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { AuthLockout } from './auth-lockout.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import type { GatewayEvent } from './gateway-event.js';
@@ -41,6 +42,7 @@ export class Gateway {
   readonly #methods = new Map<string, MethodDefinition<unknown>>();
   readonly #connections = new Set<Connection>();
   readonly #sessions: SessionStore;
+  readonly #lockout: AuthLockout;
   readonly #httpServer: Server;
   readonly #webSocketServer: WebSocketServer;
   readonly #host: ConnectionHost;
@@ -58,9 +60,12 @@ export class Gateway {
       replayBufferSize: this.#options.replayBufferSize,
       resumeWindowMs: this.#options.resumeWindowMs,
     });
+    this.#lockout = new AuthLockout(this.#options.lockout);
     this.#webSocketServer = new WebSocketServer({
       noServer: true,
-      maxPayload: this.#options.maxPayloadBytes,
+      // Frames up to twice the limit are read, so the peer can be told PAYLOAD_TOO_LARGE with
+      // a typed error; beyond that `ws` itself closes with 1009 before buffering more.
+      maxPayload: this.#options.maxPayloadBytes * 2,
     });
     this.#httpServer = createServer((request, response) =>
       handleHttpRequest(request, response, () => this.#ready()),
@@ -71,6 +76,7 @@ export class Gateway {
     this.#host = {
       options: this.#options,
       sessions: this.#sessions,
+      lockout: this.#lockout,
       findMethod: (name) => this.#methods.get(name),
       report: (event) => this.#report(event),
       forget: (connection) => this.#connections.delete(connection),
@@ -189,23 +195,41 @@ export class Gateway {
       return;
     }
 
+    const lockedForMs = this.#lockout.retryAfterMs(remoteAddress);
+    if (lockedForMs !== undefined) {
+      this.#report({ type: 'auth.failed', remoteAddress, reason: 'locked_out' });
+      rejectUpgrade(
+        socket,
+        429,
+        httpErrorBody('RATE_LIMITED', 'Too many failed authentication attempts from this address', {
+          retryAfterMs: lockedForMs,
+        }),
+        { 'Retry-After': String(Math.ceil(lockedForMs / 1000)) },
+      );
+      return;
+    }
+
     const decision = decideUpgrade(request, {
-      token: this.#options.token,
+      tokens: this.#options.tokens,
       allowedOrigins: this.#allowedOrigins,
     });
-    // TODO: lock an address out after repeated auth failures; it matters as soon as the
-    // gateway listens beyond loopback, where tokens can be guessed at line rate.
     if (decision.kind === 'rejected') {
       this.#report({ type: 'auth.failed', remoteAddress, reason: decision.reason });
+      if (decision.reason === 'invalid_token') {
+        const lockoutMs = this.#lockout.recordFailure(remoteAddress);
+        if (lockoutMs !== undefined)
+          this.#report({ type: 'auth.locked', remoteAddress, lockoutMs });
+      }
       rejectUpgrade(socket, decision.status, decision.body);
       return;
     }
+    if (decision.kind === 'authenticated') this.#lockout.recordSuccess(remoteAddress);
 
     this.#webSocketServer.handleUpgrade(request, socket, head, (webSocket) => {
       const connection = new Connection({
         socket: webSocket,
         remoteAddress,
-        authenticatedByHeader: decision.kind === 'authenticated',
+        headerTokenIndex: decision.kind === 'authenticated' ? decision.tokenIndex : undefined,
         host: this.#host,
       });
       this.#connections.add(connection);

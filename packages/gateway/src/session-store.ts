@@ -45,10 +45,16 @@ export class SessionStore {
   /**
    * Attaches a connection to the session it resumes, or to a new one. A known session whose
    * buffer no longer covers `lastSeq` is still attached, with `resumed: false` and no replay.
+   * A session created with another token is refused.
    */
-  attach(connection: SessionConnection, resume: Resume | undefined): Attachment {
+  attach(
+    connection: SessionConnection,
+    resume: Resume | undefined,
+    tokenIndex: number,
+  ): Attachment | { refused: 'foreign_session' } {
     const existing = resume === undefined ? undefined : this.#sessions.get(resume.sessionId);
-    const session = existing ?? this.#create();
+    if (existing && existing.ownerTokenIndex !== tokenIndex) return { refused: 'foreign_session' };
+    const session = existing ?? this.#create(tokenIndex);
     const replay =
       existing === undefined || resume === undefined
         ? undefined
@@ -80,9 +86,10 @@ export class SessionStore {
     this.#sessions.clear();
   }
 
-  #create(): Session {
+  #create(ownerTokenIndex: number): Session {
     const session = new Session({
       id: randomUUID(),
+      ownerTokenIndex,
       replayBufferSize: this.#options.replayBufferSize,
       replayWindowMs: this.#options.resumeWindowMs,
       now: this.#options.now,

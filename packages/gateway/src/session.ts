@@ -27,6 +27,8 @@ export interface SessionConnection {
 /** Options of a {@link Session}. */
 export interface SessionOptions {
   id: string;
+  /** Index of the accepted token that created the session; only it may resume the session. */
+  ownerTokenIndex: number;
   replayBufferSize: number;
   /** How long events stay replayable, in milliseconds. */
   replayWindowMs: number;
@@ -36,6 +38,7 @@ export interface SessionOptions {
 /** The gateway's own view of a session: the public one plus its connections and buffer. */
 export class Session implements GatewaySession {
   readonly id: string;
+  readonly ownerTokenIndex: number;
   readonly connections = new Set<SessionConnection>();
   readonly #buffer: ReplayBuffer;
   readonly #now: () => number;
@@ -43,6 +46,7 @@ export class Session implements GatewaySession {
 
   constructor(options: SessionOptions) {
     this.id = options.id;
+    this.ownerTokenIndex = options.ownerTokenIndex;
     this.#now = options.now;
     this.#buffer = new ReplayBuffer({
       maxEvents: options.replayBufferSize,

@@ -11,3 +11,15 @@ function digest(value: string): Buffer {
 export function tokensMatch(expected: string, presented: string): boolean {
   return timingSafeEqual(digest(expected), digest(presented));
 }
+
+/**
+ * The index of the accepted token that `presented` equals, or undefined. Every token is
+ * compared, in constant time each, so the answer's timing says nothing about which matched.
+ */
+export function matchToken(accepted: readonly string[], presented: string): number | undefined {
+  let found: number | undefined;
+  accepted.forEach((token, index) => {
+    if (tokensMatch(token, presented) && found === undefined) found = index;
+  });
+  return found;
+}

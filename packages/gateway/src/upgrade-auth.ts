@@ -1,17 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthFailureReason } from './gateway-event.js';
 import { httpErrorBody, type HttpErrorBody } from './http-responses.js';
-import { tokensMatch } from './token-match.js';
+import { matchToken } from './token-match.js';
 
 /** What to do with a WebSocket upgrade request, decided before the upgrade. */
 export type UpgradeDecision =
-  | { kind: 'authenticated' }
+  /** `tokenIndex`: which accepted token the peer presented (sessions are bound to it). */
+  | { kind: 'authenticated'; tokenIndex: number }
   | { kind: 'awaiting-connect' }
   | { kind: 'rejected'; status: number; reason: AuthFailureReason; body: HttpErrorBody };
 
 /** Inputs of {@link decideUpgrade}. */
 export interface UpgradeAuthOptions {
-  token: string;
+  tokens: readonly string[];
   /** Lower-case origins allowed when the request carries an `Origin` header. */
   allowedOrigins: ReadonlySet<string>;
 }
@@ -58,7 +59,8 @@ export function decideUpgrade(
   if (authorization === undefined) return { kind: 'awaiting-connect' };
 
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (match?.[1] === undefined || !tokensMatch(options.token, match[1])) {
+  const tokenIndex = match?.[1] === undefined ? undefined : matchToken(options.tokens, match[1]);
+  if (tokenIndex === undefined) {
     return {
       kind: 'rejected',
       status: 401,
@@ -66,7 +68,7 @@ export function decideUpgrade(
       body: httpErrorBody('UNAUTHORIZED', 'Invalid or missing bearer token'),
     };
   }
-  return { kind: 'authenticated' };
+  return { kind: 'authenticated', tokenIndex };
 }
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);

@@ -1,7 +1,41 @@
 import { healthParamsSchema, methods, RpcError } from '@clawgate/protocol';
+import type { StandardSchema } from '../standard-schema.js';
 import { Gateway } from '../gateway.js';
 import type { GatewayEvent } from '../gateway-event.js';
 import type { GatewayOptions } from '../gateway-options.js';
+
+/** Params that are an object of integers from 0 to the given maximum each. */
+function integers<Key extends string>(
+  maximums: Record<Key, number>,
+): StandardSchema<Record<Key, number>> {
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'clawgate-test',
+      validate: (value) => {
+        const record = (typeof value === 'object' && value !== null ? value : {}) as Record<
+          string,
+          unknown
+        >;
+        for (const [key, maximum] of Object.entries<number>(maximums)) {
+          const field = record[key];
+          if (
+            typeof field !== 'number' ||
+            !Number.isInteger(field) ||
+            field < 0 ||
+            field > maximum
+          ) {
+            return { issues: [{ message: `expected an integer 0-${maximum}`, path: [key] }] };
+          }
+        }
+        return { value: record as Record<Key, number> };
+      },
+    },
+  };
+}
+
+const streamParamsSchema = integers({ count: 100_000, bytes: 1_000_000 });
+const sleepParamsSchema = integers({ ms: 10_000 });
 
 /** The token every test gateway uses. */
 export const TEST_TOKEN = 'test-token-0123456789';
@@ -18,7 +52,8 @@ export interface RunningGateway {
 
 /**
  * Starts a gateway on 127.0.0.1 and a free port, with `health`, `agent` (echoes its
- * message as an event), `fail.internal` and `fail.rpc` registered.
+ * message as an event), `fail.internal`, `fail.rpc`, `test.stream` (emits `count` events of
+ * `bytes` characters each after its response) and `test.sleep` registered.
  */
 export async function startGateway(options: Partial<GatewayOptions> = {}): Promise<RunningGateway> {
   const events: GatewayEvent[] = [];
@@ -57,6 +92,30 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
     params: healthParamsSchema,
     handler: () => {
       throw RpcError.server('NOT_FOUND', 'No such run', { runId: 'r-9' });
+    },
+  });
+
+  gateway.method('test.stream', {
+    params: streamParamsSchema,
+    handler: (params, context) => {
+      // Emitted after the response and one per turn of the event loop, as a run's events
+      // arrive from upstream.
+      context.afterReply(() => {
+        void (async () => {
+          for (let index = 0; index < params.count; index += 1) {
+            context.session.emit('test.chunk', { index, text: 'x'.repeat(params.bytes) });
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        })();
+      });
+      return { count: params.count };
+    },
+  });
+  gateway.method('test.sleep', {
+    params: sleepParamsSchema,
+    handler: async (params) => {
+      await new Promise((resolve) => setTimeout(resolve, params.ms));
+      return { slept: params.ms };
     },
   });
 
