@@ -41,6 +41,8 @@ export interface TurnOptions {
   sink: RunEventSink;
   /** The turn's first event waits for this, e.g. for the `accepted` response to be sent. */
   startAfter?: Promise<void>;
+  /** A repeat within the idempotency window returns the earlier run instead of a new one. */
+  idempotencyKey?: string;
 }
 
 interface Run {
@@ -56,6 +58,19 @@ export interface AgentRunnerOptions {
   pool: ProviderPool;
   /** How long finished runs stay readable by `agent.wait`, in ms. Default 600 000. */
   retainRunsMs?: number;
+  /** How long an idempotency key keeps returning its run, in ms. Default 600 000. */
+  idempotencyWindowMs?: number;
+}
+
+/** Most idempotency keys remembered at once; the oldest is forgotten beyond it. */
+const MAX_IDEMPOTENCY_KEYS = 10_000;
+
+/** Why a turn was aborted when the server shut down before it finished. */
+export class ShutdownAbort extends Error {
+  constructor() {
+    super('the server shut down before the turn finished');
+    this.name = 'ShutdownAbort';
+  }
 }
 
 /** Maps a pool failure to the error a client sees; messages never carry credentials. */
@@ -75,7 +90,9 @@ export function toTurnError(thrown: unknown): { error: TurnError; partial: boole
       thrown.reason === 'aborted'
         ? thrown.cause instanceof DeadlineExceededError
           ? 'DEADLINE_EXCEEDED'
-          : 'ABORTED'
+          : thrown.cause instanceof ShutdownAbort
+            ? 'SHUTTING_DOWN'
+            : 'ABORTED'
         : thrown.partial
           ? 'UPSTREAM_FAILED'
           : thrown.reason === 'invalid_request' || thrown.reason === 'context_overflow'
@@ -98,15 +115,28 @@ export class AgentRunner {
   private readonly runs = new Map<string, Run>();
   private readonly conversations = new Map<string, ChatMessage[]>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly idempotencyWindowMs: number;
+  private readonly runsByIdempotencyKey = new Map<string, { runId: string; atMs: number }>();
 
   constructor(options: AgentRunnerOptions) {
     this.pool = options.pool;
     this.retainRunsMs = options.retainRunsMs ?? 600_000;
+    this.idempotencyWindowMs = options.idempotencyWindowMs ?? 600_000;
   }
 
-  /** Starts a turn and returns its id at once; events flow to `sink`. */
-  start(options: TurnOptions): string {
+  /**
+   * Starts a turn and returns its id at once; events flow to `sink`. With an idempotency key
+   * seen within the window, returns that run's id and starts nothing.
+   */
+  start(options: TurnOptions): { runId: string; repeated: boolean } {
+    const { idempotencyKey } = options;
+    const earlier = idempotencyKey ? this.runsByIdempotencyKey.get(idempotencyKey) : undefined;
+    if (earlier && Date.now() - earlier.atMs < this.idempotencyWindowMs) {
+      return { runId: earlier.runId, repeated: true };
+    }
+
     const runId = randomUUID();
+    if (idempotencyKey) this.rememberIdempotencyKey(idempotencyKey, runId);
     const controller = new AbortController();
     const { sessionKey } = options;
     const previous = this.queues.get(sessionKey) ?? Promise.resolve();
@@ -126,7 +156,20 @@ export class AgentRunner {
       setTimeout(() => this.runs.delete(runId), this.retainRunsMs).unref();
     });
     this.queues.set(sessionKey, queued);
-    return runId;
+    return { runId, repeated: false };
+  }
+
+  private rememberIdempotencyKey(key: string, runId: string): void {
+    this.runsByIdempotencyKey.delete(key);
+    this.runsByIdempotencyKey.set(key, { runId, atMs: Date.now() });
+    if (this.runsByIdempotencyKey.size <= MAX_IDEMPOTENCY_KEYS) return;
+    const oldest = this.runsByIdempotencyKey.keys().next();
+    if (!oldest.done) this.runsByIdempotencyKey.delete(oldest.value);
+  }
+
+  /** Whether a run with this id is known (running, or finished and still retained). */
+  has(runId: string): boolean {
+    return this.runs.has(runId);
   }
 
   /** The run's result once it settles, or its running state after `timeoutMs`. */
@@ -152,9 +195,22 @@ export class AgentRunner {
     return true;
   }
 
-  /** Aborts every running turn (shutdown). */
+  /** Aborts every running turn; their `error` events say SHUTTING_DOWN. */
   abortAll(): void {
-    for (const run of this.runs.values()) run.controller.abort();
+    for (const run of this.runs.values()) run.controller.abort(new ShutdownAbort());
+  }
+
+  /** Resolves when every queued turn has settled, or after `timeoutMs`; true when all did. */
+  async idleWithin(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.idle().then(() => true as const), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Resolves when every queued turn has settled. */

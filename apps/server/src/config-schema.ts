@@ -45,6 +45,7 @@ export const configSchema = z.strictObject({
         .optional(),
       heartbeat_ms: z.number().int().positive().default(30_000),
       max_payload_bytes: z.number().int().positive().default(1_048_576),
+      shutdown_grace_ms: z.number().int().min(0).default(30_000),
     })
     .prefault({}),
   providers: z

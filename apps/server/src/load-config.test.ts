@@ -26,6 +26,7 @@ describe('parseConfig', () => {
       port: 18_789,
       heartbeat_ms: 30_000,
       max_payload_bytes: 1_048_576,
+      shutdown_grace_ms: 30_000,
     });
     expect(config.providers.failover).toMatchObject({
       enabled: true,

@@ -29,6 +29,9 @@ export function registerMethods(options: {
   gateway.method('agent', {
     params: methods.agent.params,
     handler: async (params, context) => {
+      if (gateway.draining) {
+        throw RpcError.server('SHUTTING_DOWN', 'The server is shutting down; try again shortly');
+      }
       if (params.model !== undefined) {
         const served = new Set(pool.snapshot().map((profile) => profile.model));
         if (!served.has(params.model)) {
@@ -40,10 +43,11 @@ export function registerMethods(options: {
       }
       // The client learns the runId from the response, so the run's events must follow it.
       const replied = new Promise<void>((resolve) => context.afterReply(resolve));
-      const runId = runner.start({
+      const { runId } = runner.start({
         sessionKey: params.sessionKey ?? randomUUID(),
         message: params.message,
         ...(params.model === undefined ? {} : { model: params.model }),
+        ...(params.idempotencyKey === undefined ? {} : { idempotencyKey: params.idempotencyKey }),
         sink: context.session,
         startAfter: replied,
       });
@@ -58,6 +62,14 @@ export function registerMethods(options: {
       const result = await runner.wait(params.runId, timeoutMs);
       if (!result) throw RpcError.server('NOT_FOUND', `no run ${params.runId}`);
       return result;
+    },
+  });
+
+  gateway.method('agent.abort', {
+    params: methods['agent.abort'].params,
+    handler: async (params) => {
+      if (!runner.has(params.runId)) throw RpcError.server('NOT_FOUND', `no run ${params.runId}`);
+      return { runId: params.runId, aborted: runner.abort(params.runId) };
     },
   });
 

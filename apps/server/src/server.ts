@@ -37,7 +37,13 @@ export interface RunningServer {
   pool: ProviderPool;
   /** The in-process simulator, when the server runs without provider keys. */
   simulator: UpstreamSimulator | undefined;
-  close(): Promise<void>;
+  /**
+   * Shuts down gracefully: stops accepting, lets running turns finish for `graceMs` (default
+   * `gateway.shutdown_grace_ms`), aborts the rest, closes every socket with 1001.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+  /** Aborts every running turn now (a second shutdown signal); `close` still finishes. */
+  abortRunningTurns(): void;
 }
 
 function logPoolEvent(logger: Logger, event: PoolEvent): void {
@@ -151,8 +157,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   registerMethods({ gateway, pool, runner });
 
-  const address = await gateway.listen();
+  // Ready means RPCs work: the methods are registered and some profile can take a turn.
   gateway.setReady(() => pool.snapshot().some((profile) => profile.state === 'ok'));
+  const address = await gateway.listen();
   const url = `ws://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
   logger.info({ url, profiles: profiles.map((profile) => profile.name) }, 'clawgate is listening');
 
@@ -165,11 +172,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     stateDirectory,
     pool,
     simulator,
-    close: () => {
+    abortRunningTurns: () => runner.abortAll(),
+    close: (closeOptions = {}) => {
+      const graceMs = closeOptions.graceMs ?? config.gateway.shutdown_grace_ms;
       closing ??= (async () => {
-        runner.abortAll();
+        // Running turns may finish within the grace period; the rest end as SHUTTING_DOWN.
+        gateway.beginShutdown(graceMs);
+        if (!(await runner.idleWithin(graceMs))) {
+          runner.abortAll();
+          await runner.idle();
+        }
         await gateway.close();
-        await runner.idle();
         pool.close();
         await simulator?.close();
       })();

@@ -31,16 +31,26 @@ export async function startCommand(options: StartCommandOptions): Promise<void> 
     `clawgate is listening on ${server.url}; in another shell try: pnpm clawgate chat "hello"\n`,
   );
 
+  let stopping = false;
   const stop = (signal: string): void => {
-    logger.info({ signal }, 'shutting down');
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: aborting the turns still running');
+      server.abortRunningTurns();
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: running turns may finish, new work is refused');
     server.close().then(
-      () => process.exit(0),
+      () => {
+        logger.info('shut down');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }

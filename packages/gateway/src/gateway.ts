@@ -24,7 +24,7 @@ export interface GatewayAddress {
   port: number;
 }
 
-type GatewayState = 'idle' | 'listening' | 'closing' | 'closed';
+type GatewayState = 'idle' | 'listening' | 'draining' | 'closing' | 'closed';
 
 /** Time a peer gets to finish the closing handshake before it is dropped, in ms. */
 const CLOSE_GRACE_MS = 1_000;
@@ -156,10 +156,26 @@ export class Gateway {
     return this.#address;
   }
 
+  /** True from `beginShutdown` on: new connections are refused and `/readyz` answers 503. */
+  get draining(): boolean {
+    return this.#state === 'draining' || this.#state === 'closing';
+  }
+
+  /**
+   * Starts a graceful shutdown: refuses new connections (503 `SHUTTING_DOWN`), reports not
+   * ready, and sends every session a `shutdown` event carrying `graceMs`. Connections stay
+   * open so running work can finish; `close` ends them.
+   */
+  beginShutdown(graceMs: number): void {
+    if (this.#state !== 'listening') return;
+    this.#state = 'draining';
+    for (const session of this.#sessions.all()) session.emit('shutdown', { graceMs });
+  }
+
   /** Closes every socket with 1001, forgets every session and releases the port. */
   async close(): Promise<void> {
     if (this.#state === 'closing' || this.#state === 'closed') return;
-    const wasListening = this.#state === 'listening';
+    const wasListening = this.#state === 'listening' || this.#state === 'draining';
     this.#state = 'closing';
     clearInterval(this.#heartbeatTimer);
 

@@ -42,6 +42,11 @@ export class SessionStore {
     return this.#sessions.get(id);
   }
 
+  /** Every live session, with or without connections. */
+  all(): Session[] {
+    return [...this.#sessions.values()];
+  }
+
   /**
    * Attaches a connection to the session it resumes, or to a new one. A known session whose
    * buffer no longer covers `lastSeq` is still attached, with `resumed: false` and no replay.

@@ -10,7 +10,7 @@ export const usageSchema = z.object({
 export type Usage = z.infer<typeof usageSchema>;
 
 /** Params of `agent`: start a turn; it streams as `agent.event` notifications. */
-export const agentParamsSchema = z.object({
+export const agentParamsSchema = z.strictObject({
   /** Conversation name (persisted history); a fresh one is made when omitted. */
   sessionKey: z.string().min(1).max(200).optional(),
   message: z.string().min(1),
@@ -32,7 +32,7 @@ export const agentResultSchema = z.object({
 export type AgentResult = z.infer<typeof agentResultSchema>;
 
 /** Params of `agent.wait`: block until the run ends or `timeoutMs` passes. */
-export const agentWaitParamsSchema = z.object({
+export const agentWaitParamsSchema = z.strictObject({
   runId: z.string().min(1),
   /** Longest wait, in milliseconds; the server picks a bound when omitted. */
   timeoutMs: z.number().int().nonnegative().optional(),
@@ -52,3 +52,20 @@ export const agentWaitResultSchema = z.object({
 
 /** Result of `agent.wait`. */
 export type AgentWaitResult = z.infer<typeof agentWaitResultSchema>;
+
+/** Params of `agent.abort`: stop a run and its upstream request. */
+export const agentAbortParamsSchema = z.strictObject({
+  runId: z.string().min(1),
+});
+
+/** Params of `agent.abort`. */
+export type AgentAbortParams = z.infer<typeof agentAbortParamsSchema>;
+
+/** Result of `agent.abort`; `aborted` is false when the run had already ended. */
+export const agentAbortResultSchema = z.object({
+  runId: z.string().min(1),
+  aborted: z.boolean(),
+});
+
+/** Result of `agent.abort`. */
+export type AgentAbortResult = z.infer<typeof agentAbortResultSchema>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PROTOCOL_VERSION } from './protocol-version.js';
 
 /** Where a reconnecting client left off: its gateway session and the last `seq` it saw. */
-export const resumeSchema = z.object({
+export const resumeSchema = z.strictObject({
   sessionId: z.string().min(1),
   lastSeq: z.number().int().nonnegative(),
 });
@@ -11,7 +11,7 @@ export const resumeSchema = z.object({
 export type Resume = z.infer<typeof resumeSchema>;
 
 /** Params of `connect`: the first frame of a connection that did not authenticate by header. */
-export const connectParamsSchema = z.object({
+export const connectParamsSchema = z.strictObject({
   token: z.string(),
   client: z
     .object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Params of `health`: none (omitted params are read as `{}`). */
-export const healthParamsSchema = z.object({});
+export const healthParamsSchema = z.strictObject({});
 
 /** Result of `health`. */
 export const healthResultSchema = z.object({

@@ -10,4 +10,5 @@ export * from './protocol-version.js';
 export * from './providers-status-method.js';
 export * from './rpc-error.js';
 export * from './server-error-codes.js';
+export * from './shutdown-notification.js';
 export * from './to-wire-error.js';

@@ -35,6 +35,26 @@ describe('methods', () => {
     expect(methods.agent.params.safeParse({ message: '' }).success).toBe(false);
   });
 
+  it('rejects a misspelt or unknown param of every method instead of ignoring it', () => {
+    const valid: Record<string, Record<string, unknown>> = {
+      connect: { token: 't' },
+      health: {},
+      agent: { message: 'hi' },
+      'agent.wait': { runId: 'r' },
+      'agent.abort': { runId: 'r' },
+      'providers.status': {},
+    };
+    for (const [name, params] of Object.entries(valid)) {
+      const schema = methods[name as keyof typeof methods].params;
+      expect(schema.safeParse(params).success, name).toBe(true);
+      expect(schema.safeParse({ ...params, bogus: 1 }).success, name).toBe(false);
+    }
+    expect(methods.agent.params.safeParse({ message: 'hi', sesionKey: 'work' }).success).toBe(
+      false,
+    );
+    expect(Object.keys(valid).sort()).toEqual(Object.keys(methods).sort());
+  });
+
   it('accepts the health result and rejects ok: false', () => {
     expect(methods.health.result.safeParse({ ok: true, version: '1', uptimeMs: 5 }).success).toBe(
       true,

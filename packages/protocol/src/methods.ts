@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import {
+  agentAbortParamsSchema,
+  agentAbortResultSchema,
   agentParamsSchema,
   agentResultSchema,
   agentWaitParamsSchema,
@@ -27,6 +29,7 @@ export const methods = {
   health: { params: healthParamsSchema, result: healthResultSchema },
   agent: { params: agentParamsSchema, result: agentResultSchema },
   'agent.wait': { params: agentWaitParamsSchema, result: agentWaitResultSchema },
+  'agent.abort': { params: agentAbortParamsSchema, result: agentAbortResultSchema },
   'providers.status': { params: providersStatusParamsSchema, result: providersStatusResultSchema },
 } as const satisfies Record<string, MethodSchemas>;
 

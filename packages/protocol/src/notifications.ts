@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { agentEventSchema } from './agent-event.js';
 import { connectedParamsSchema } from './connect-method.js';
+import { shutdownParamsSchema } from './shutdown-notification.js';
 
 /**
  * Every server-to-client notification of the protocol with its params schema, keyed by
@@ -9,6 +10,7 @@ import { connectedParamsSchema } from './connect-method.js';
 export const notifications = {
   connected: connectedParamsSchema,
   'agent.event': agentEventSchema,
+  shutdown: shutdownParamsSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** Name of a notification in {@link notifications}. */

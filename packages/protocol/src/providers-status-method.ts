@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Params of `providers.status`: none. */
-export const providersStatusParamsSchema = z.object({});
+export const providersStatusParamsSchema = z.strictObject({});
 
 /** One provider profile as `providers.status` reports it; extra members pass through. */
 export const profileStatusSchema = z.looseObject({
