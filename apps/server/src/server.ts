@@ -62,6 +62,12 @@ function logPoolEvent(logger: Logger, event: PoolEvent): void {
     case 'profile-enabled':
       logger.info({ ...event }, event.type.replace('-', ' '));
       return;
+    case 'health-store-error':
+      logger.error(
+        { operation: event.operation, key: event.key, err: event.error },
+        'profile health store failed',
+      );
+      return;
     case 'breaker':
       logger.warn({ profile: event.profile, from: event.from, to: event.to }, 'circuit breaker');
       return;

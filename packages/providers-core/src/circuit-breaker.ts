@@ -50,7 +50,9 @@ export class CircuitBreaker {
   private nextProbeId = 1;
   private readonly maxFailures: number;
   private readonly resetTimeoutMs: number;
-  private readonly probeTimeoutMs: number;
+  /** A probe that has not settled after this long is reclaimed, in ms. */
+  readonly probeTimeoutMs: number;
+  private halfOpenTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly clock: Clock;
   private readonly onTransition: CircuitBreakerOptions['onTransition'];
 
@@ -138,9 +140,22 @@ export class CircuitBreaker {
     }
   }
 
+  /** Stops the timer that reports the end of an open period. The state still holds. */
+  close(): void {
+    clearTimeout(this.halfOpenTimer);
+    this.halfOpenTimer = undefined;
+  }
+
   private open(): void {
     const now = this.clock.now();
     this.moveTo({ state: 'open', openedAtMs: now, halfOpenAtMs: now + this.resetTimeoutMs });
+    // Reading the state moves it to half-open; the timer does so on time, for observers.
+    clearTimeout(this.halfOpenTimer);
+    this.halfOpenTimer = setTimeout(() => {
+      this.halfOpenTimer = undefined;
+      void this.state;
+    }, this.resetTimeoutMs);
+    this.halfOpenTimer.unref?.();
   }
 
   private moveTo(next: BreakerState): void {

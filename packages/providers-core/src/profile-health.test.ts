@@ -342,6 +342,13 @@ describe('ProfileHealth', () => {
         reason: 'billing',
         kind: 'disabled',
       });
+      // A failure of an attempt that overlapped the stored period is the same incident.
+      health.recordFailure({ profile: 'alpha', model: 'gpt', reason: 'billing' });
+      expect(store.records.get(profileKey('alpha'))).toMatchObject({
+        strikes: 2,
+        disabledUntilMs: startMs + 60_000,
+      });
+      vi.setSystemTime(startMs + 60_000);
       health.recordFailure({ profile: 'alpha', model: 'gpt', reason: 'billing' });
       expect(store.records.get(profileKey('alpha'))?.strikes).toBe(3);
     });

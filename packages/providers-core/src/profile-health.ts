@@ -14,6 +14,11 @@ export interface CooldownOptions {
   disableInitialMs?: number;
   /** Cap of the disable period. Default 86 400 000 (one day). */
   disableMaxMs?: number;
+  /**
+   * Longest cooldown a `retry-after` may ask for; longer ones (or absurd dates) are cut to
+   * it. Default 3 600 000 (one hour).
+   */
+  maxRetryAfterMs?: number;
 }
 
 /** Why a profile cannot take an attempt right now. */
@@ -38,6 +43,16 @@ export type HealthChange =
       profile: string;
       model?: string;
       reason: FailoverReason;
+    }
+  | {
+      /**
+       * The health store failed. Reads that fail count as "no record" (the profile is tried
+       * rather than everything blocked); writes that fail are lost.
+       */
+      type: 'health-store-error';
+      operation: 'get' | 'set' | 'delete';
+      key: string;
+      error: unknown;
     };
 
 /** Options for `ProfileHealth`. */
@@ -78,7 +93,18 @@ export class ProfileHealth {
       overloadedMs: nonNegative('overloadedMs', options.overloadedMs ?? 5_000),
       disableInitialMs: nonNegative('disableInitialMs', options.disableInitialMs ?? 300_000),
       disableMaxMs: nonNegative('disableMaxMs', options.disableMaxMs ?? 86_400_000),
+      maxRetryAfterMs: nonNegative('maxRetryAfterMs', options.maxRetryAfterMs ?? 3_600_000),
     };
+    if (this.timing.rateLimitInitialMs > this.timing.rateLimitMaxMs) {
+      throw new RangeError(
+        `rateLimitInitialMs (${this.timing.rateLimitInitialMs}) must not exceed rateLimitMaxMs (${this.timing.rateLimitMaxMs})`,
+      );
+    }
+    if (this.timing.disableInitialMs > this.timing.disableMaxMs) {
+      throw new RangeError(
+        `disableInitialMs (${this.timing.disableInitialMs}) must not exceed disableMaxMs (${this.timing.disableMaxMs})`,
+      );
+    }
   }
 
   /** The soonest moment the profile can serve `model`, or undefined when it can now. */
@@ -86,7 +112,7 @@ export class ProfileHealth {
     const now = this.clock.now();
     let worst: Unavailability | undefined;
     for (const key of [profileKey(profile), modelKey(profile, model)]) {
-      const record = this.store.get(key);
+      const record = this.read(key);
       if (!record) continue;
       for (const blocked of blocks(record)) {
         if (blocked.untilMs > now && (!worst || blocked.untilMs > worst.untilMs)) worst = blocked;
@@ -104,7 +130,7 @@ export class ProfileHealth {
     const { profile, model, credentialId } = options;
     const keys = [profileKey(profile), modelKey(profile, model)];
     const changed = keys.some((key) => {
-      const recorded = this.store.get(key)?.credentialId;
+      const recorded = this.read(key)?.credentialId;
       return credentialId !== undefined && recorded !== undefined && recorded !== credentialId;
     });
     if (changed) {
@@ -141,10 +167,15 @@ export class ProfileHealth {
         return;
       case 'rate_limit': {
         const key = modelKey(profile, model);
-        const strikes = (this.store.get(key)?.strikes ?? 0) + 1;
+        const record = this.read(key);
+        // Failures of attempts that overlapped a cooldown are one incident, not repeats.
+        const active = (record?.cooldownUntilMs ?? 0) > this.clock.now();
+        const strikes = (record?.strikes ?? 0) + (active ? 0 : 1);
         const waitMs =
-          retryAfterMs ??
-          growing(this.timing.rateLimitInitialMs, this.timing.rateLimitMaxMs, strikes);
+          this.capRetryAfter(retryAfterMs) ??
+          (active
+            ? 0
+            : growing(this.timing.rateLimitInitialMs, this.timing.rateLimitMaxMs, strikes));
         this.cool({ key, scope: { profile, model }, reason, waitMs, strikes, credentialId });
         return;
       }
@@ -153,7 +184,7 @@ export class ProfileHealth {
           key: profileKey(profile),
           scope: { profile },
           reason,
-          waitMs: retryAfterMs ?? this.timing.overloadedMs,
+          waitMs: this.capRetryAfter(retryAfterMs) ?? this.timing.overloadedMs,
           credentialId,
         });
         return;
@@ -165,16 +196,50 @@ export class ProfileHealth {
   /** A success resets the growth of future cooldowns and disable periods. */
   recordSuccess(profile: string, model: string): void {
     for (const key of [profileKey(profile), modelKey(profile, model)]) {
-      const record = this.store.get(key);
-      if (record && record.strikes !== 0) this.store.set(key, { ...record, strikes: 0 });
+      const record = this.read(key);
+      if (record && record.strikes !== 0) this.write(key, { ...record, strikes: 0 });
     }
   }
 
   /** Forgets everything about a profile (its credential or model changed). */
   reset(profile: string, model: string): void {
     for (const key of [profileKey(profile), modelKey(profile, model)]) {
-      this.store.delete(key);
+      this.remove(key);
       for (const kind of ['cooldown', 'disabled'] as const) this.disarmEnd(key, kind);
+    }
+  }
+
+  private read(key: string): HealthRecord | undefined {
+    try {
+      return this.store.get(key);
+    } catch (error) {
+      this.report({ type: 'health-store-error', operation: 'get', key, error });
+      return undefined;
+    }
+  }
+
+  private write(key: string, record: HealthRecord): void {
+    try {
+      this.store.set(key, record);
+    } catch (error) {
+      this.report({ type: 'health-store-error', operation: 'set', key, error });
+    }
+  }
+
+  private remove(key: string): void {
+    try {
+      this.store.delete(key);
+    } catch (error) {
+      this.report({ type: 'health-store-error', operation: 'delete', key, error });
+    }
+  }
+
+  /** Tells the observer; an observer that throws must not break a call or a timer. */
+  private report(change: HealthChange): void {
+    try {
+      this.onChange?.(change);
+    } catch {
+      // The observer's own failure is the observer's to report.
     }
   }
 
@@ -193,10 +258,10 @@ export class ProfileHealth {
     credentialId: string | undefined;
   }): void {
     const { key, scope, reason, waitMs, strikes, credentialId } = options;
-    const record = this.store.get(key) ?? { strikes: 0 };
+    const record = this.read(key) ?? { strikes: 0 };
     const untilMs = Math.max(record.cooldownUntilMs ?? 0, this.clock.now() + Math.max(0, waitMs));
     const moved = untilMs !== record.cooldownUntilMs;
-    this.store.set(key, {
+    this.write(key, {
       ...record,
       cooldownUntilMs: untilMs,
       cooldownReason: moved ? reason : (record.cooldownReason ?? reason),
@@ -204,8 +269,13 @@ export class ProfileHealth {
       ...(credentialId === undefined ? {} : { credentialId }),
     });
     if (!moved) return;
-    this.onChange?.({ type: 'cooldown-set', ...scope, untilMs, reason });
+    this.report({ type: 'cooldown-set', ...scope, untilMs, reason });
     this.armEnd(key, scope, 'cooldown');
+  }
+
+  private capRetryAfter(retryAfterMs: number | undefined): number | undefined {
+    if (retryAfterMs === undefined || Number.isNaN(retryAfterMs)) return undefined;
+    return Math.min(Math.max(0, retryAfterMs), this.timing.maxRetryAfterMs);
   }
 
   private disable(
@@ -214,18 +284,23 @@ export class ProfileHealth {
     reason: FailoverReason,
     credentialId: string | undefined,
   ): void {
-    const record = this.store.get(key) ?? { strikes: 0 };
+    const record = this.read(key) ?? { strikes: 0 };
+    // Attempts already in flight when the profile was disabled fail the same way; they are
+    // the same incident and must not grow the period.
+    if ((record.disabledUntilMs ?? 0) > this.clock.now() && record.disabledReason === reason) {
+      return;
+    }
     const strikes = record.strikes + 1;
     const periodMs = growing(this.timing.disableInitialMs, this.timing.disableMaxMs, strikes);
     const untilMs = Math.max(record.disabledUntilMs ?? 0, this.clock.now() + periodMs);
-    this.store.set(key, {
+    this.write(key, {
       ...record,
       disabledUntilMs: untilMs,
       disabledReason: reason,
       strikes,
       ...(credentialId === undefined ? {} : { credentialId }),
     });
-    this.onChange?.({ type: 'profile-disabled', ...scope, untilMs, reason });
+    this.report({ type: 'profile-disabled', ...scope, untilMs, reason });
     this.armEnd(key, scope, 'disabled');
   }
 
@@ -245,7 +320,7 @@ export class ProfileHealth {
         return;
       }
       const type = kind === 'cooldown' ? 'cooldown-ended' : 'profile-enabled';
-      this.onChange?.({ type, ...scope, reason: current.reason });
+      this.report({ type, ...scope, reason: current.reason });
     }, delayMs);
     timer.unref?.();
     this.endTimers.set(timerKey(key, kind), timer);
@@ -259,7 +334,7 @@ export class ProfileHealth {
 
   /** The period of `kind` recorded under `key`, whether or not it has ended. */
   private blockOf(key: string, kind: BlockKind): Unavailability | undefined {
-    const record = this.store.get(key);
+    const record = this.read(key);
     if (!record) return undefined;
     for (const blocked of blocks(record)) if (blocked.kind === kind) return blocked;
     return undefined;
@@ -292,7 +367,8 @@ function* blocks(record: HealthRecord): Generator<Unavailability> {
   }
 }
 
-/** Store key of a profile-wide record. */
-export const profileKey = (profile: string): string => `profile:${profile}`;
+/** Store key of a profile-wide record. Names are encoded, so no two keys can collide. */
+export const profileKey = (profile: string): string => `profile:${encodeURIComponent(profile)}`;
 /** Store key of a record scoped to one model on one profile. */
-export const modelKey = (profile: string, model: string): string => `model:${profile}:${model}`;
+export const modelKey = (profile: string, model: string): string =>
+  `model:${encodeURIComponent(profile)}:${encodeURIComponent(model)}`;

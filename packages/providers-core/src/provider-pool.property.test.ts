@@ -14,7 +14,9 @@ type Outcome =
   | { kind: 'answer'; latencyMs: number }
   | { kind: 'fail'; reason: FailoverReason; retryAfterMs?: number; latencyMs: number }
   | { kind: 'fail-after-content'; reason: FailoverReason; latencyMs: number }
-  | { kind: 'stall' };
+  | { kind: 'stall' }
+  /** Throws a raw value, not a ProviderError, as a careless provider would. */
+  | { kind: 'throw-raw'; status: number };
 
 interface Scenario {
   strategy: SelectionStrategy;
@@ -27,8 +29,8 @@ interface Scenario {
 }
 
 const IDLE_TIMEOUT_MS = 400;
-/** Longer than any attempt can last, so every probe settles before it could be reclaimed. */
-const PROBE_TIMEOUT_MS = 60_000;
+/** Shorter than the idle timeout: a stalled probe is ended by the probe timer, not the idle one. */
+const PROBE_TIMEOUT_MS = 250;
 
 const anyFailure = fc.constantFrom(
   ...FAILOVER_REASONS.filter((reason): reason is FailoverReason => reason !== 'aborted'),
@@ -64,6 +66,13 @@ const outcome: fc.Arbitrary<Outcome> = fc.oneof(
     weight: 1,
   },
   { arbitrary: fc.constant({ kind: 'stall' as const }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('throw-raw' as const),
+      status: fc.constantFrom(401, 429, 500, 503),
+    }),
+    weight: 1,
+  },
 );
 
 const scenario: fc.Arbitrary<Scenario> = fc.record({
@@ -132,6 +141,9 @@ class CheckedProvider implements ChatProvider {
       if (planned.kind === 'stall') {
         await waitFor(Number.POSITIVE_INFINITY, options.signal);
         return;
+      }
+      if (planned.kind === 'throw-raw') {
+        throw { status: planned.status, message: `raw ${planned.status}` };
       }
       await waitFor(planned.latencyMs, options.signal);
       if (planned.kind === 'fail') {

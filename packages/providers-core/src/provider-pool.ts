@@ -17,6 +17,10 @@ import { ProfileSelector, type SelectionStrategy } from './profile-selector.js';
 import { ProviderError, isProviderError } from './provider-error.js';
 import { ProvidersUnavailableError, type AttemptRecord } from './providers-unavailable-error.js';
 import { StickyProfiles } from './sticky-profiles.js';
+import { duration, positiveInteger, validateProfiles } from './pool-options.js';
+import { collectErrorFacts, readField } from './collect-error-facts.js';
+import { defaultClassifier } from './classifier.js';
+import { isStreamEvent } from './stream-event-guard.js';
 
 /** Options for `ProviderPool`. Durations in milliseconds. */
 export interface ProviderPoolOptions {
@@ -64,6 +68,8 @@ interface ProfileRuntime {
   profile: PoolProfile;
   breaker: CircuitBreaker;
   inFlight: number;
+  /** This pool's half-open probe on the profile has not settled yet. */
+  probeInFlight: boolean;
   totals: { attempts: number; successes: number; failures: number };
 }
 
@@ -88,20 +94,29 @@ export class ProviderPool {
   private readonly emit: (event: PoolEvent) => void;
   private readonly stickiness: StickyProfiles | undefined;
 
+  /** @throws RangeError naming the first invalid option or profile */
   constructor(options: ProviderPoolOptions) {
-    if (options.profiles.length === 0) throw new RangeError('profiles must not be empty');
-    const names = new Set(options.profiles.map((profile) => profile.name));
-    if (names.size !== options.profiles.length)
-      throw new RangeError('profile names must be unique');
+    const strategy = options.strategy ?? 'priority';
+    validateProfiles(options.profiles, strategy);
 
     this.clock = options.clock ?? systemClock;
-    this.emit = (event) => options.onEvent?.(event);
+    // An observer that throws must not break a call, a timer or the pool's bookkeeping.
+    this.emit = (event) => {
+      try {
+        options.onEvent?.(event);
+      } catch {
+        // The observer's own failure is the observer's to report.
+      }
+    };
     this.settings = {
-      maxAttempts: options.maxAttempts ?? 6,
-      deadlineMs: options.deadlineMs ?? 120_000,
-      maxWaitMs: options.maxWaitMs ?? 30_000,
-      idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
-      retryBackoffMs: options.retryBackoffMs ?? 250,
+      maxAttempts: positiveInteger('maxAttempts', options.maxAttempts ?? 6),
+      deadlineMs: duration('deadlineMs', options.deadlineMs ?? 120_000, { minimum: 1 }),
+      maxWaitMs: duration('maxWaitMs', options.maxWaitMs ?? 30_000, { minimum: 0 }),
+      idleTimeoutMs: duration('idleTimeoutMs', options.idleTimeoutMs ?? 60_000, {
+        minimum: 1,
+        allowInfinity: true,
+      }),
+      retryBackoffMs: duration('retryBackoffMs', options.retryBackoffMs ?? 250, { minimum: 0 }),
     };
     this.health = new ProfileHealth({
       ...options.cooldowns,
@@ -109,13 +124,14 @@ export class ProviderPool {
       onChange: this.emit,
       ...(options.healthStore ? { store: options.healthStore } : {}),
     });
-    this.selector = new ProfileSelector(options.strategy ?? 'priority', options.random);
+    this.selector = new ProfileSelector(strategy, options.random);
     const sticky = options.sticky === true ? {} : options.sticky || undefined;
     this.stickiness = sticky ? new StickyProfiles(sticky.maxConversations) : undefined;
     this.order = options.profiles.map((profile) => profile.name);
     this.runtimes = options.profiles.map((profile) => ({
       profile,
       inFlight: 0,
+      probeInFlight: false,
       totals: { attempts: 0, successes: 0, failures: 0 },
       breaker: new CircuitBreaker({
         ...options.breaker,
@@ -132,9 +148,10 @@ export class ProviderPool {
     }
   }
 
-  /** Stops the timers behind `cooldown-ended` events. Calls in progress are not affected. */
+  /** Stops the timers behind `cooldown-ended` and breaker events. Calls are not affected. */
   close(): void {
     this.health.close();
+    for (const runtime of this.runtimes) runtime.breaker.close();
   }
 
   /**
@@ -221,7 +238,9 @@ export class ProviderPool {
         if (!policy.tryNext && !policy.retrySameOnce) throw error;
 
         lastFailure = { profile: name, error };
-        if (policy.retrySameOnce && !retriedOnce.has(name)) {
+        // A retry whose backoff outlasts the deadline would only end the call as aborted.
+        const backoffFits = this.clock.now() + this.settings.retryBackoffMs < deadlineAtMs;
+        if (policy.retrySameOnce && !retriedOnce.has(name) && backoffFits) {
           retriedOnce.add(name);
           retryProfile = name;
           await sleep(this.settings.retryBackoffMs, call.controller.signal).catch(
@@ -285,6 +304,7 @@ export class ProviderPool {
       (runtime) =>
         !excluded.has(runtime.profile.name) &&
         eligible(runtime.profile) &&
+        !runtime.probeInFlight &&
         !this.health.unavailability(runtime.profile.name, runtime.profile.model) &&
         runtime.breaker.canAttempt(),
     );
@@ -358,8 +378,19 @@ export class ProviderPool {
     const held: StreamEvent[] = [];
     let contentSent = false;
     let settled = false;
+    let iterator: AsyncIterator<unknown> | undefined;
+    let probeTimer: ReturnType<typeof setTimeout> | undefined;
     runtime.inFlight += 1;
     runtime.totals.attempts += 1;
+    if (ticket.kind === 'probe') {
+      runtime.probeInFlight = true;
+      // A probe that never settles is ended here, so a half-open breaker never has two.
+      const { probeTimeoutMs } = runtime.breaker;
+      probeTimer = setTimeout(() => {
+        const message = `half-open probe did not settle within ${probeTimeoutMs} ms`;
+        upstream.controller.abort(new ProviderError(message, { reason: 'timeout' }));
+      }, probeTimeoutMs);
+    }
     this.emit({ type: 'attempt-start', profile: profile.name, attempt: attemptNumber });
 
     const finish = (outcome: 'success' | ProviderError): void => {
@@ -393,18 +424,32 @@ export class ProviderPool {
       });
     };
 
-    const stream = profile.provider.stream(
-      { ...request, model: profile.model },
-      { signal: upstream.controller.signal },
-    );
-    const iterator = stream[Symbol.asyncIterator]();
     try {
+      // Inside the try: a provider that throws here, or returns no iterable, is a failed
+      // attempt like any other.
+      const stream = profile.provider.stream(
+        { ...request, model: profile.model },
+        { signal: upstream.controller.signal },
+      );
+      iterator = stream[Symbol.asyncIterator]();
+      let finishSeen = false;
       while (true) {
-        const next = await nextWithin(iterator.next(), this.settings.idleTimeoutMs, () =>
-          upstream.controller.abort(),
-        );
+        const next = await nextWithin(iterator.next(), {
+          idleTimeoutMs: this.settings.idleTimeoutMs,
+          signal: upstream.controller.signal,
+          onIdle: (error) => upstream.controller.abort(error),
+        });
         if (next.done) break;
-        const event = next.value;
+        const event: unknown = next.value;
+        if (!isStreamEvent(event) || finishSeen) {
+          throw new ProviderError(
+            finishSeen
+              ? 'the provider yielded an event after its finish event'
+              : 'the provider yielded an event that is not a stream event',
+            { reason: 'unknown' },
+          );
+        }
+        if (event.type === 'finish') finishSeen = true;
         if (!contentSent && event.type === 'metadata') {
           held.push(event);
           continue;
@@ -416,16 +461,16 @@ export class ProviderPool {
         }
         yield event;
       }
-      if (!contentSent) {
-        yield { type: 'serving', profile: profile.name, model: profile.model };
-        yield* held;
+      // A stream that just stops is cut, not finished: it must never read as a clean answer.
+      if (!finishSeen) {
+        throw new ProviderError('the stream ended without a finish event', { reason: 'unknown' });
       }
       finish('success');
       return { ok: true };
     } catch (thrown) {
       const error = callSignal.aborted
         ? abortedError(callSignal.reason)
-        : toProviderError(thrown).with({ profile: profile.name });
+        : classifyThrown(thrown).with({ profile: profile.name });
       finish(error);
       if (contentSent || error.reason === 'aborted') throw error.with({ partial: contentSent });
       return { ok: false, error };
@@ -434,10 +479,12 @@ export class ProviderPool {
         // The caller stopped reading: nothing is held against the profile.
         runtime.breaker.release(ticket);
       }
+      clearTimeout(probeTimer);
+      if (ticket.kind === 'probe') runtime.probeInFlight = false;
       runtime.inFlight -= 1;
       upstream.controller.abort();
       upstream.dispose();
-      void iterator.return?.()?.catch?.(() => undefined);
+      closeQuietly(iterator);
     }
   }
 }
@@ -446,13 +493,26 @@ function union(left: ReadonlySet<string>, right: ReadonlySet<string>): Set<strin
   return new Set([...left, ...right]);
 }
 
-function toProviderError(thrown: unknown): ProviderError {
+/** Anything a provider threw, as a `ProviderError`: classified from its shape when raw. */
+function classifyThrown(thrown: unknown): ProviderError {
   if (isProviderError(thrown)) return thrown;
-  const message = thrown instanceof Error ? thrown.message : 'provider failed';
-  return new ProviderError(message, { reason: 'unknown', cause: thrown });
+  return defaultClassifier.toError(collectErrorFacts(thrown), thrown);
 }
 
 function abortedError(reason: unknown): ProviderError {
-  const message = reason instanceof Error ? reason.message : 'call aborted by the caller';
-  return new ProviderError(message, { reason: 'aborted', cause: reason });
+  const message = readField(reason, 'message');
+  return new ProviderError(
+    typeof message === 'string' && message !== '' ? message : 'call aborted by the caller',
+    { reason: 'aborted', cause: reason },
+  );
+}
+
+/** Ends an upstream iterator without waiting for it, whatever it does. */
+function closeQuietly(iterator: AsyncIterator<unknown> | undefined): void {
+  try {
+    const returned: unknown = iterator?.return?.();
+    if (returned instanceof Promise) returned.catch(() => undefined);
+  } catch {
+    // A provider whose return() throws has nothing more to say.
+  }
 }

@@ -1,20 +1,28 @@
 /** Header lookup that accepts a plain object, a `Headers` instance or nothing. */
 export type HeaderSource =
-  Headers | Record<string, string | string[] | undefined> | undefined | null;
+  Headers | Record<string, string | number | string[] | undefined> | undefined | null;
 
-/** Reads one header case-insensitively. */
+/**
+ * Reads one header case-insensitively; a number reads as its decimal text. Never throws:
+ * a headers object whose getters throw reads as absent.
+ */
 export function readHeader(headers: HeaderSource, name: string): string | undefined {
-  if (!headers) return undefined;
-  if (typeof (headers as Headers).get === 'function') {
-    return (headers as Headers).get(name) ?? undefined;
+  try {
+    if (!headers) return undefined;
+    if (typeof (headers as Headers).get === 'function') {
+      return (headers as Headers).get(name) ?? undefined;
+    }
+    const wanted = name.toLowerCase();
+    for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+      if (key.toLowerCase() !== wanted) continue;
+      const first: unknown = Array.isArray(value) ? value[0] : value;
+      if (typeof first === 'number' && Number.isFinite(first)) return String(first);
+      return typeof first === 'string' ? first : undefined;
+    }
+    return undefined;
+  } catch {
+    return undefined;
   }
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
-    if (key.toLowerCase() !== wanted) continue;
-    if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
-    return typeof value === 'string' ? value : undefined;
-  }
-  return undefined;
 }
 
 /**
@@ -26,7 +34,7 @@ export function parseRetryAfter(headers: HeaderSource, nowMs: number): number | 
   const milliseconds = readHeader(headers, 'retry-after-ms');
   if (milliseconds !== undefined) {
     const value = Number(milliseconds.trim());
-    if (milliseconds.trim() !== '' && Number.isFinite(value) && value >= 0) {
+    if (milliseconds.trim() !== '' && Number.isFinite(value) && value >= 0 && value < 1e15) {
       return Math.ceil(value);
     }
   }
@@ -34,7 +42,10 @@ export function parseRetryAfter(headers: HeaderSource, nowMs: number): number | 
   const retryAfter = readHeader(headers, 'retry-after')?.trim();
   if (!retryAfter) return undefined;
 
-  if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.ceil(Number(retryAfter) * 1000);
+  if (/^\d+(\.\d+)?$/.test(retryAfter)) {
+    const value = Math.ceil(Number(retryAfter) * 1000);
+    return Number.isFinite(value) ? value : undefined;
+  }
 
   // Every HTTP-date form starts with a day name; without this check the lenient `Date.parse`
   // reads `-1` or `12` as dates in 2001 and a negative value would become "retry now".
