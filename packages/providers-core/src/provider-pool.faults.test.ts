@@ -211,7 +211,20 @@ describe('ProviderPool with misbehaving providers', () => {
       expect(snapshotOf(pool, 'A').cooldownUntilMs).toBe(startMs + 30_000);
     });
 
-    it('survives an error whose message getter throws', async () => {
+    it.each<[string, (hostile: Error) => ChatProvider['stream']]>([
+      [
+        'thrown inside the stream',
+        (hostile) =>
+          async function* () {
+            yield* [];
+            throw hostile;
+          },
+      ],
+      [
+        'as the rejection of a promise returned instead',
+        (hostile) => () => Promise.reject(hostile) as never,
+      ],
+    ])('survives an error whose message getter throws, %s', async (_case, makeStream) => {
       const hostile = new Error('x');
       Object.defineProperty(hostile, 'message', {
         get: () => {
@@ -219,11 +232,7 @@ describe('ProviderPool with misbehaving providers', () => {
         },
       });
       const { pool } = poolOf([
-        profile(
-          'A',
-          { kind: 'hostile', stream: () => Promise.reject(hostile) as never },
-          { priority: 1 },
-        ),
+        profile('A', { kind: 'hostile', stream: makeStream(hostile) }, { priority: 1 }),
         profile('B', healthy(), { priority: 2 }),
       ]);
 

@@ -431,6 +431,13 @@ export class ProviderPool {
         { ...request, model: profile.model },
         { signal: upstream.controller.signal },
       );
+      if (typeof (stream as { then?: unknown } | null)?.then === 'function') {
+        // `async stream()` returns a promise, not an iterable; its rejection is handled here.
+        (stream as unknown as Promise<unknown>).then(undefined, () => undefined);
+        throw new ProviderError('the provider returned a promise instead of an async iterable', {
+          reason: 'unknown',
+        });
+      }
       iterator = stream[Symbol.asyncIterator]();
       let finishSeen = false;
       while (true) {
