@@ -1,4 +1,6 @@
 import {
+  PROTOCOL_VERSION,
+  SERVER_ERROR_NUMBERS,
   jsonRpcErrorResponseSchema,
   jsonRpcNotificationSchema,
   type ConnectParams,
@@ -19,6 +21,7 @@ import { ListenerRegistry } from './listener-registry.js';
 import { NotificationStream, type ClientNotification } from './notification-stream.js';
 import { openSocket } from './open-socket.js';
 import { PendingRequests } from './pending-requests.js';
+import { ProtocolMismatchError } from './protocol-mismatch-error.js';
 import type { RequestArguments, RequestOptions } from './request-arguments.js';
 import { RequestTimeoutError } from './request-timeout-error.js';
 import { RpcClientError } from './rpc-client-error.js';
@@ -98,7 +101,11 @@ export class GatewayClient {
     const client = new GatewayClient(socket, resolved);
     try {
       await opened;
-      client.#connected = await client.#handshake();
+      const connected = await client.#handshake();
+      if (connected.protocol !== PROTOCOL_VERSION) {
+        throw new ProtocolMismatchError(connected.protocol, PROTOCOL_VERSION);
+      }
+      client.#connected = connected;
     } catch (error) {
       socket.terminate();
       throw error;
@@ -147,7 +154,21 @@ export class GatewayClient {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     const frame = { jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) };
-    this.#socket.send(JSON.stringify(frame), (error) => {
+    const text = JSON.stringify(frame);
+    // The gateway would refuse it and close the socket; refusing here keeps the connection.
+    const maxPayloadBytes = this.#connected?.maxPayloadBytes;
+    if (maxPayloadBytes !== undefined && Buffer.byteLength(text) > maxPayloadBytes) {
+      this.#pending.reject(
+        id,
+        new RpcClientError({
+          code: SERVER_ERROR_NUMBERS.PAYLOAD_TOO_LARGE,
+          message: `Request of ${Buffer.byteLength(text)} bytes exceeds the gateway's maxPayloadBytes (${maxPayloadBytes})`,
+          data: { code: 'PAYLOAD_TOO_LARGE', maxPayloadBytes },
+        }),
+      );
+      return response;
+    }
+    this.#socket.send(text, (error) => {
       if (error) this.#pending.reject(id, error);
     });
     return response;

@@ -32,6 +32,12 @@ export class ScriptedGateway {
   readonly sockets: WebSocket[] = [];
   /** Notifications sent right after `connected`, to every new client. */
   readonly greeting: unknown[] = [];
+  /** The token accepted from now on; change it to revoke the old one. */
+  token = SCRIPTED_TOKEN;
+  /** The `connected` params sent from now on; a `connect` with `resume` gets `resumed: true`. */
+  connected: typeof SCRIPTED_CONNECTED = { ...SCRIPTED_CONNECTED };
+  /** Notifications sent after `connected` to a client that resumed, as a replay. */
+  readonly replay: unknown[] = [];
   readonly #httpServer: Server;
   readonly #handlers = new Map<string, (params: unknown) => ScriptedReply>();
 
@@ -73,7 +79,7 @@ export class ScriptedGateway {
     const webSocketServer = new WebSocketServer({ noServer: true });
     this.#httpServer.on('upgrade', (request, socket, head) => {
       const authorization = request.headers.authorization;
-      if (authorization !== undefined && authorization !== `Bearer ${SCRIPTED_TOKEN}`) {
+      if (authorization !== undefined && authorization !== `Bearer ${this.token}`) {
         const body =
           '{"error":{"code":"UNAUTHORIZED","message":"Invalid or missing bearer token"}}';
         socket.end(
@@ -90,26 +96,34 @@ export class ScriptedGateway {
     });
   }
 
-  #greet(socket: WebSocket): void {
-    socket.send(
-      JSON.stringify({ jsonrpc: '2.0', method: 'connected', params: SCRIPTED_CONNECTED }),
-    );
+  #greet(socket: WebSocket, resumed = false): void {
+    const params = { ...this.connected, resumed };
+    socket.send(JSON.stringify({ jsonrpc: '2.0', method: 'connected', params }));
+    for (const notification of resumed ? this.replay : []) {
+      socket.send(JSON.stringify(notification));
+    }
     for (const notification of this.greeting) socket.send(JSON.stringify(notification));
   }
 
   #onFrame(socket: WebSocket, text: string): void {
-    const frame = JSON.parse(text) as { id?: number; method: string; params?: { token?: string } };
+    const frame = JSON.parse(text) as {
+      id?: number;
+      method: string;
+      params?: { token?: string; resume?: unknown };
+    };
     this.received.push(frame);
 
     if (frame.method === 'connect') {
-      if (frame.params?.token !== SCRIPTED_TOKEN) {
+      if (frame.params?.token !== this.token) {
         const error = { code: -32001, message: 'Invalid token', data: { code: 'UNAUTHORIZED' } };
         socket.send(JSON.stringify({ jsonrpc: '2.0', id: frame.id, error }));
         socket.close(4401, 'Unauthorized');
         return;
       }
-      socket.send(JSON.stringify({ jsonrpc: '2.0', id: frame.id, result: SCRIPTED_CONNECTED }));
-      this.#greet(socket);
+      const resumed = frame.params?.resume !== undefined;
+      const result = { ...this.connected, resumed };
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id: frame.id, result }));
+      this.#greet(socket, resumed);
       return;
     }
 
