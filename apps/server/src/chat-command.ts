@@ -1,4 +1,4 @@
-import { GatewayClient, isRpcClientError } from '@clawgate/client';
+import { ReconnectingClient, isRpcClientError } from '@clawgate/client';
 import { readClientSettings } from './client-settings.js';
 import { readStoredToken, resolveStateDirectory } from './state-directory.js';
 import { runTurn } from './run-turn.js';
@@ -33,9 +33,10 @@ export async function chatCommand(message: string, options: ChatCommandOptions):
     return 2;
   }
 
-  let client: GatewayClient;
+  let client: ReconnectingClient;
   try {
-    client = await GatewayClient.connect({
+    // A link that drops mid-turn is re-established and the turn's events resume.
+    client = await ReconnectingClient.connect({
       url,
       token,
       requestTimeoutMs: Number(options.timeout),

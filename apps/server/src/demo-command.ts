@@ -1,4 +1,4 @@
-import { GatewayClient } from '@clawgate/client';
+import { ReconnectingClient } from '@clawgate/client';
 import { UpstreamSimulator, upstreamErrorCase } from '@clawgate/upstream-sim';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,7 @@ export async function demoCommand(): Promise<number> {
     port: 0,
     logger: createLogger({ level: 'silent' }),
   });
-  const client = await GatewayClient.connect({ url: server.url, token: server.token });
+  const client = await ReconnectingClient.connect({ url: server.url, token: server.token });
   try {
     write(`simulator ${simulator.url}; gateway ${server.url}`);
     write(

@@ -1,4 +1,4 @@
-import type { GatewayClient } from '@clawgate/client';
+import type { ReconnectingClient } from '@clawgate/client';
 
 /** What a printed turn ended with. */
 export interface TurnOutcome {
@@ -23,7 +23,7 @@ type AgentEvent = Record<string, unknown> & { runId: string; type: string };
  * Events that arrive before the `agent` answer are held until the run id is known.
  */
 export async function runTurn(options: {
-  client: GatewayClient;
+  client: ReconnectingClient;
   message: string;
   sessionKey?: string;
   printer: TurnPrinter;
@@ -33,9 +33,13 @@ export async function runTurn(options: {
   const early: AgentEvent[] = [];
   let runId: string | undefined;
   let finish: (() => void) | undefined;
-  const finished = new Promise<void>((resolve) => {
+  let fail: ((error: Error) => void) | undefined;
+  const finished = new Promise<void>((resolve, reject) => {
     finish = resolve;
+    fail = reject;
   });
+  // Awaited below unless the request itself fails first; then this rejection is moot.
+  finished.catch(() => undefined);
 
   const handle = (event: AgentEvent): void => {
     switch (event.type) {
@@ -72,6 +76,10 @@ export async function runTurn(options: {
     if (runId === undefined) early.push(event);
     else if (event.runId === runId) handle(event);
   });
+  // A client that gave up reconnecting will deliver no more events.
+  const unsubscribeClose = client.on('close', (error) =>
+    fail?.(error ?? new Error('the connection closed before the turn ended')),
+  );
   try {
     const accepted = await client.request('agent', {
       message: options.message,
@@ -83,5 +91,6 @@ export async function runTurn(options: {
     return outcome;
   } finally {
     unsubscribe();
+    unsubscribeClose();
   }
 }
