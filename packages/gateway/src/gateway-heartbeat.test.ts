@@ -17,9 +17,14 @@ describe('Gateway heartbeat', () => {
       autoPong: false,
     });
     const connected = (await peer.next()) as { params: { sessionId: string } };
+    const connectedAtMs = Date.now();
 
     const closed = await peer.closed;
 
+    // One interval to send the ping, one more to find its pong missing.
+    const droppedAfterMs = Date.now() - connectedAtMs;
+    expect(droppedAfterMs).toBeGreaterThanOrEqual(100);
+    expect(droppedAfterMs).toBeLessThan(2 * 100 + 100);
     expect(closed.code).toBe(1006);
     const gateway = running.gateway;
     await waitUntil(() => gateway.connectionCount === 0);

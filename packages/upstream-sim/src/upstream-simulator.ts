@@ -100,6 +100,11 @@ export class UpstreamSimulator {
     return new UpstreamSimulator(server, `http://${urlHost}:${address.port}`, maxRecordedRequests);
   }
 
+  /** Requests still open: answering, streaming or hanging. */
+  get openRequests(): number {
+    return this.#inFlight.size;
+  }
+
   /** The port the server listens on. */
   get port(): number {
     return (this.#server.address() as AddressInfo).port;
