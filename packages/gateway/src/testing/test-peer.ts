@@ -59,6 +59,11 @@ export class TestPeer {
     return JSON.parse(await this.nextText()) as unknown;
   }
 
+  /** The frames received and not read yet, parsed, without waiting for more. */
+  takeBuffered(): unknown[] {
+    return this.#frames.splice(0).map((text) => JSON.parse(text) as unknown);
+  }
+
   /** Resolves when no frame arrives within `waitMs`; rejects with the frame otherwise. */
   async expectSilence(waitMs = 100): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, waitMs));
