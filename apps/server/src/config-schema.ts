@@ -43,6 +43,14 @@ export const configSchema = z.strictObject({
         .string()
         .min(MIN_TOKEN_LENGTH, `a token must be at least ${MIN_TOKEN_LENGTH} characters`)
         .optional(),
+      /** More accepted tokens, e.g. one per client; each one's sessions are its own. */
+      tokens: z
+        .array(
+          z
+            .string()
+            .min(MIN_TOKEN_LENGTH, `a token must be at least ${MIN_TOKEN_LENGTH} characters`),
+        )
+        .default([]),
       heartbeat_ms: z.number().int().positive().default(30_000),
       max_payload_bytes: z.number().int().positive().default(1_048_576),
       shutdown_grace_ms: z.number().int().min(0).default(30_000),

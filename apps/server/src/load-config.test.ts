@@ -27,6 +27,7 @@ describe('parseConfig', () => {
       heartbeat_ms: 30_000,
       max_payload_bytes: 1_048_576,
       shutdown_grace_ms: 30_000,
+      tokens: [],
     });
     expect(config.providers.failover).toMatchObject({
       enabled: true,

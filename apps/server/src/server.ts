@@ -1,4 +1,4 @@
-import { Gateway } from '@clawgate/gateway';
+import { Gateway, type GatewayEvent } from '@clawgate/gateway';
 import { ProviderPool, type PoolEvent } from '@clawgate/providers-core';
 import type { UpstreamSimulator } from '@clawgate/upstream-sim';
 import { AgentRunner } from './agent-runner.js';
@@ -75,6 +75,41 @@ function logPoolEvent(logger: Logger, event: PoolEvent): void {
       logger.debug(event, 'provider attempt');
       return;
     case 'attempt-start':
+      return;
+  }
+}
+
+/** Gateway events worth a line; none of them carries a token. */
+function logGatewayEvent(logger: Logger, event: GatewayEvent): void {
+  switch (event.type) {
+    case 'auth.failed':
+      logger.warn({ remoteAddress: event.remoteAddress, reason: event.reason }, 'auth failed');
+      return;
+    case 'auth.locked':
+      logger.warn(
+        { remoteAddress: event.remoteAddress, lockoutMs: event.lockoutMs },
+        'address locked out',
+      );
+      return;
+    case 'slow.consumer':
+    case 'heartbeat.timeout':
+    case 'payload.too_large':
+    case 'rate.limited': {
+      const { type, ...fields } = event;
+      logger.warn(fields, type.replace('.', ' '));
+      return;
+    }
+    case 'handler.error':
+      if (!event.expected)
+        logger.error({ method: event.method, err: event.error }, 'method failed');
+      return;
+    case 'connection.opened':
+    case 'connection.closed': {
+      const { type, ...fields } = event;
+      logger.debug(fields, type.replace('.', ' '));
+      return;
+    }
+    case 'listening':
       return;
   }
 }
@@ -156,10 +191,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     host,
     port,
     token,
+    tokens: config.gateway.tokens,
     heartbeatMs: config.gateway.heartbeat_ms,
     maxPayloadBytes: config.gateway.max_payload_bytes,
     version: SERVER_VERSION,
-    onEvent: (event) => logger.debug({ event: event.type }, 'gateway event'),
+    onEvent: (event) => logGatewayEvent(logger, event),
   });
   registerMethods({ gateway, pool, runner });
 
