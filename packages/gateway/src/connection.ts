@@ -48,6 +48,9 @@ type ConnectionState =
   | { kind: 'open'; session: Session; auth: AuthMethod; tokenIndex: number }
   | { kind: 'closed' };
 
+/** How long a peer cut off for not reading may still read its close frame, in ms. */
+const SLOW_CONSUMER_GRACE_MS = 1_000;
+
 /** One WebSocket peer: its handshake, its frames, its heartbeat and its session. */
 export class Connection implements SessionConnection {
   readonly id = randomUUID();
@@ -160,8 +163,10 @@ export class Connection implements SessionConnection {
       ...(this.#state.kind === 'open' ? { sessionId: this.#state.session.id } : {}),
       bufferedBytes,
     });
-    // The closing handshake would queue behind what the peer is not reading.
-    this.#socket.terminate();
+    // The close frame queues behind what the peer is not reading: it sees 1008 if it catches
+    // up within the grace period, and the socket is dropped either way.
+    this.#socket.close(CLOSE_CODES.POLICY_VIOLATION, 'Slow consumer: outbound buffer full');
+    setTimeout(() => this.#socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
   }
 
   #deliver(outcome: CallOutcome): void {

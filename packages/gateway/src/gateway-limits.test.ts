@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startGateway, TEST_TOKEN, type RunningGateway } from './testing/start-gateway.js';
+import {
+  startGateway,
+  TEST_TOKEN,
+  waitUntil,
+  type RunningGateway,
+} from './testing/start-gateway.js';
 import { attemptUpgrade, TestPeer } from './testing/test-peer.js';
 
 let running: RunningGateway | undefined;
@@ -217,7 +222,8 @@ describe('Gateway outbound buffering', () => {
     const bytes = 16 * 1024;
 
     // The stalled peer's socket stops reading: the server's buffer for it fills up.
-    const rawSocket = (stalled.socket as unknown as { _socket: { pause(): void } })._socket;
+    const rawSocket = (stalled.socket as unknown as { _socket: { pause(): void; resume(): void } })
+      ._socket;
     rawSocket.pause();
     stalled.send({ jsonrpc: '2.0', id: 1, method: 'test.stream', params: { count, bytes } });
     reader.send({ jsonrpc: '2.0', id: 1, method: 'test.stream', params: { count, bytes } });
@@ -235,7 +241,11 @@ describe('Gateway outbound buffering', () => {
 
     const slow = running.events.find((event) => event.type === 'slow.consumer');
     expect(slow).toMatchObject({ type: 'slow.consumer', sessionId: stalledSession });
-    expect(running.gateway.connectionCount).toBe(1);
+    // Reading again, the cut-off peer finds the close code at the end of what was queued.
+    rawSocket.resume();
+    expect((await stalled.closed).code).toBe(1008);
+    const gateway = running.gateway;
+    await waitUntil(() => gateway.connectionCount === 1);
     // The session outlives the cut: its events wait for a resume.
     expect(running.gateway.session(stalledSession)?.lastSeq).toBe(count);
   });
