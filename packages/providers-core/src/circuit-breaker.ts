@@ -107,11 +107,31 @@ export class CircuitBreaker {
     return { kind: 'probe', id };
   }
 
+  /**
+   * Whether a probe ticket still speaks for the half-open state: it holds the probe slot, or
+   * it was reclaimed and no newer probe has been admitted since.
+   */
+  private isCurrentProbe(state: BreakerState, ticket: BreakerTicket): boolean {
+    if (ticket.kind !== 'probe' || state.state !== 'half-open') return false;
+    return state.probe ? state.probe.id === ticket.id : ticket.id === this.nextProbeId - 1;
+  }
+
+  /** A probe is answering: it is not reclaimed while its attempt keeps making progress. */
+  touch(ticket: BreakerTicket): void {
+    const state = this.state;
+    if (ticket.kind === 'probe' && state.state === 'half-open' && state.probe?.id === ticket.id) {
+      this.current = {
+        state: 'half-open',
+        probe: { id: ticket.id, startedAtMs: this.clock.now() },
+      };
+    }
+  }
+
   /** The attempt succeeded. */
   onSuccess(ticket: BreakerTicket): void {
     const state = this.state;
     if (ticket.kind === 'probe') {
-      if (state.state === 'half-open' && state.probe?.id === ticket.id) {
+      if (this.isCurrentProbe(state, ticket)) {
         this.moveTo({ state: 'closed', consecutiveFailures: 0 });
       }
       return;
@@ -123,7 +143,7 @@ export class CircuitBreaker {
   onFailure(ticket: BreakerTicket): void {
     const state = this.state;
     if (ticket.kind === 'probe') {
-      if (state.state === 'half-open' && state.probe?.id === ticket.id) this.open();
+      if (this.isCurrentProbe(state, ticket)) this.open();
       return;
     }
     if (state.state !== 'closed') return;

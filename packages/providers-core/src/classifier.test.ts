@@ -391,6 +391,17 @@ describe('Classifier', () => {
     ).toEqual({ reason: 'billing', rule: 'billing-on-bad-request' });
   });
 
+  it.each<[string, FailoverReason]>([
+    ['invalid_request_error', 'invalid_request'],
+    ['request_too_large', 'invalid_request'],
+    ['not_found_error', 'model_not_found'],
+  ])('decides an in-stream error typed %s by its type alone', (errorType, reason) => {
+    // No status: text such as "does not exist" or "timeout" must not decide instead.
+    expect(
+      defaultClassifier.classify({ errorType, message: 'tool "x" does not exist; timeout' }),
+    ).toEqual({ reason, rule: 'generic-provider-type' });
+  });
+
   it('is deterministic and always returns a known reason', () => {
     fc.assert(
       fc.property(arbitraryFacts, (facts) => {

@@ -138,7 +138,13 @@ export const BUILT_IN_RULES: readonly ClassificationRule[] = [
     // Generic types say little when a status is present (a 503 typed `server_error` is an
     // overload), but they are all an in-stream error carries.
     name: 'generic-provider-type',
-    match: byProviderCode({ api_error: 'server_error', server_error: 'server_error' }),
+    match: byProviderCode({
+      api_error: 'server_error',
+      server_error: 'server_error',
+      invalid_request_error: 'invalid_request',
+      request_too_large: 'invalid_request',
+      not_found_error: 'model_not_found',
+    }),
   },
   {
     name: 'sdk-error-class',

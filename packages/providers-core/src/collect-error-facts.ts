@@ -42,6 +42,11 @@ export function collectErrorFacts(thrown: unknown): ErrorFacts {
   const message = typeof thrown === 'string' ? thrown : field(thrown, 'message');
   if (typeof message === 'string') facts.message = message;
 
+  // Provider-style fields on the thrown value itself, e.g. `{ code: 'insufficient_quota' }`.
+  const type = text(field(thrown, 'type'));
+  if (type) facts.errorType = type;
+  const ownCode = text(field(thrown, 'code'));
+
   let cause: unknown = thrown;
   for (let depth = 0; depth < MAX_CAUSE_DEPTH && cause !== undefined; depth += 1) {
     const code = text(field(cause, 'code'));
@@ -52,5 +57,6 @@ export function collectErrorFacts(thrown: unknown): ErrorFacts {
     }
     cause = field(cause, 'cause');
   }
+  if (ownCode && ownCode !== facts.socketCode) facts.errorCode = ownCode;
   return facts;
 }

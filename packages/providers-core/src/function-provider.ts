@@ -8,8 +8,7 @@ import type {
   Usage,
 } from './chat.js';
 import type { Classifier } from './classifier.js';
-import { collectErrorFacts, nonEmptyText, readField } from './collect-error-facts.js';
-import type { ErrorFacts } from './error-facts.js';
+import { collectErrorFacts } from './collect-error-facts.js';
 import { toProviderError } from './to-provider-error.js';
 
 /** The whole answer of one non-streaming call. */
@@ -51,7 +50,7 @@ export function functionProvider(options: FunctionProviderOptions): ChatProvider
       } catch (thrown) {
         throw toProviderError(thrown, {
           signal: callOptions.signal,
-          facts: factsOfThrown,
+          facts: collectErrorFacts,
           ...(options.secret === undefined ? {} : { secret: options.secret }),
           ...(options.classifier ? { classifier: options.classifier } : {}),
         });
@@ -67,14 +66,4 @@ export function functionProvider(options: FunctionProviderOptions): ChatProvider
       };
     },
   };
-}
-
-/** The facts any HTTP error carries, plus a provider-style `code` and `type` on the error. */
-function factsOfThrown(thrown: unknown): ErrorFacts {
-  const facts = collectErrorFacts(thrown);
-  const code = nonEmptyText(readField(thrown, 'code'));
-  const type = nonEmptyText(readField(thrown, 'type'));
-  if (code && code !== facts.socketCode) facts.errorCode = code;
-  if (type) facts.errorType = type;
-  return facts;
 }

@@ -43,10 +43,14 @@ export function validateProfiles(
       `strategy must be one of ${SELECTION_STRATEGIES.join(', ')}, got ${String(strategy)}`,
     );
   }
+  if (!Array.isArray(profiles)) throw new RangeError('profiles must be an array of profiles');
   if (profiles.length === 0) throw new RangeError('profiles must not be empty');
   const names = new Set<string>();
   profiles.forEach((profile, index) => {
     const where = `profiles[${index}]`;
+    if (typeof profile !== 'object' || profile === null) {
+      throw new RangeError(`${where} must be a profile object`);
+    }
     if (typeof profile.name !== 'string' || profile.name === '') {
       throw new RangeError(`${where}.name must be a non-empty string`);
     }

@@ -193,12 +193,33 @@ export class ProfileHealth {
     }
   }
 
-  /** A success resets the growth of future cooldowns and disable periods. */
+  /**
+   * A success proves the key and the model work: it ends a disable period at once and resets
+   * the growth of later periods. A cooldown the upstream asked for still runs its course.
+   */
   recordSuccess(profile: string, model: string): void {
-    for (const key of [profileKey(profile), modelKey(profile, model)]) {
+    const scopes: Scope[] = [{ profile }, { profile, model }];
+    [profileKey(profile), modelKey(profile, model)].forEach((key, index) => {
       const record = this.read(key);
-      if (record && record.strikes !== 0) this.write(key, { ...record, strikes: 0 });
-    }
+      if (!record) return;
+      const disabled = (record.disabledUntilMs ?? 0) > this.clock.now();
+      if (record.strikes === 0 && !disabled) return;
+      const { disabledReason } = record;
+      const next: HealthRecord = { ...record, strikes: 0 };
+      if (disabled) {
+        delete next.disabledUntilMs;
+        delete next.disabledReason;
+      }
+      this.write(key, next);
+      if (disabled) {
+        this.disarmEnd(key, 'disabled');
+        this.report({
+          type: 'profile-enabled',
+          ...(scopes[index] ?? { profile }),
+          reason: disabledReason ?? 'unknown',
+        });
+      }
+    });
   }
 
   /** Forgets everything about a profile (its credential or model changed). */

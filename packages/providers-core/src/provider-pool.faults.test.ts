@@ -430,3 +430,180 @@ describe('functionProvider classification of plain throws', () => {
     expect(errors[0]).toBeInstanceOf(ProviderError);
   });
 });
+
+describe('ProviderPool probes and finished answers', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(startMs);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** First fails with a 500, then streams ten tokens 50 ms apart. */
+  function slowStreamer(): ChatProvider {
+    let calls = 0;
+    return {
+      kind: 'slow',
+      async *stream(_request, { signal }) {
+        calls += 1;
+        if (calls === 1) throw new ProviderError('boom', { reason: 'server_error' });
+        for (let index = 0; index < 10; index += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          if (signal.aborted)
+            throw new ProviderError('Request was aborted.', { reason: 'aborted' });
+          yield { type: 'text-delta', text: `t${index}` };
+        }
+        yield { type: 'finish', finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 10 } };
+      },
+    };
+  }
+
+  it('lets a probe that keeps streaming run past probeTimeoutMs, and closes the breaker', async () => {
+    const { pool } = poolOf(
+      [profile('A', slowStreamer(), { priority: 1 }), profile('B', healthy(), { priority: 2 })],
+      {
+        breaker: { maxFailures: 1, resetTimeoutMs: 100, probeTimeoutMs: 200 },
+        retryBackoffMs: 0,
+        idleTimeoutMs: 1_000,
+      },
+    );
+    await settle(call(pool));
+    await vi.advanceTimersByTimeAsync(150);
+
+    const probe = await settle(call(pool));
+
+    expect(probe.error).toBeUndefined();
+    expect(servedBy(probe)).toBe('A');
+    expect(snapshotOf(pool, 'A').breaker).toBe('closed');
+  });
+
+  it('reopens the breaker when its probe times out, so the next call skips the profile', async () => {
+    const hanging: ChatProvider = {
+      kind: 'hanging',
+      async *stream(_request, { signal }) {
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        throw new ProviderError('Request was aborted.', { reason: 'aborted' });
+      },
+    };
+    const beta = healthy();
+    const { pool, events } = poolOf(
+      [profile('A', hanging, { priority: 1 }), profile('B', beta, { priority: 2 })],
+      { breaker: { maxFailures: 1, resetTimeoutMs: 100, probeTimeoutMs: 200 }, idleTimeoutMs: 50 },
+    );
+    await settle(call(pool));
+    await vi.advanceTimersByTimeAsync(150);
+    await settle(call(pool));
+
+    const startedAtMs = Date.now();
+    const next = await settle(call(pool));
+
+    expect(
+      events
+        .filter((event) => event.type === 'breaker')
+        .map((event) => event.type === 'breaker' && `${event.from}->${event.to}`),
+    ).toEqual(['closed->open', 'open->half-open', 'half-open->open']);
+    expect(servedBy(next)).toBe('B');
+    expect(Date.now() - startedAtMs).toBeLessThanOrEqual(1);
+  });
+
+  it('records the answer when the caller stops reading at its finish', async () => {
+    const alpha = new ScriptedProvider([fails('timeout'), answers('from alpha')]);
+    const { pool } = poolOf(
+      [profile('A', alpha, { priority: 1 }), profile('B', healthy(), { priority: 2 })],
+      { breaker: { maxFailures: 1, resetTimeoutMs: 100 }, sticky: true },
+    );
+    await settle(call(pool));
+    await vi.advanceTimersByTimeAsync(150);
+
+    for await (const event of pool.stream(
+      { messages: [{ role: 'user', content: 'hi' }] },
+      { conversationKey: 'work' },
+    )) {
+      if (event.type === 'finish') break;
+    }
+
+    expect(snapshotOf(pool, 'A')).toMatchObject({
+      breaker: 'closed',
+      inFlight: 0,
+      totals: { successes: 1 },
+    });
+  });
+
+  it('ends the call at the finish event, whatever the upstream does after it', async () => {
+    const lingering: ChatProvider = {
+      kind: 'lingering',
+      async *stream() {
+        yield { type: 'text-delta', text: 'done' };
+        yield { type: 'finish', finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 } };
+        await new Promise(() => undefined);
+      },
+    };
+    const { pool } = poolOf([profile('A', lingering)], { idleTimeoutMs: 1_000 });
+
+    const result = await timed(call(pool));
+
+    expect(result.error).toBeUndefined();
+    expect(result.tookMs).toBeLessThanOrEqual(1);
+    expect(snapshotOf(pool, 'A').totals).toEqual({ attempts: 1, successes: 1, failures: 0 });
+  });
+
+  it('re-enables a disabled profile when one of its attempts succeeds', async () => {
+    const alpha = new ScriptedProvider([
+      [{ type: 'wait', delayMs: 10 }, ...fails('auth')],
+      [{ type: 'wait', delayMs: 50 }, ...answers('from alpha')],
+    ]);
+    const { pool, events } = poolOf([
+      profile('A', alpha, { priority: 1 }),
+      profile('B', healthy(), { priority: 2 }),
+    ]);
+
+    await settle(Promise.all([call(pool), call(pool)]));
+
+    expect(snapshotOf(pool, 'A').state).toBe('ok');
+    expect(events).toContainEqual({ type: 'profile-enabled', profile: 'A', reason: 'auth' });
+  });
+
+  it('treats a reason outside the failover table as unknown', async () => {
+    const typo = new ScriptedProvider([
+      [{ type: 'fail', error: new ProviderError('x', { reason: 'ratelimit' as never }) }],
+    ]);
+    const { pool } = poolOf([
+      profile('A', typo, { priority: 1 }),
+      profile('B', healthy(), { priority: 2 }),
+    ]);
+
+    const result = await timed(call(pool));
+
+    expect(result.events[0]).toMatchObject({ type: 'failover', reason: 'unknown' });
+  });
+
+  it('refuses a call deadline that is not a positive number of ms', async () => {
+    const { pool } = poolOf([profile('A', healthy())]);
+
+    const result = await timed(call(pool, { deadlineMs: Number.NaN }));
+
+    expect(result.error).toEqual(
+      new RangeError('deadlineMs must be a finite number of ms, got NaN'),
+    );
+  });
+
+  it('classifies a provider code thrown as a plain object', async () => {
+    const raw: ChatProvider = {
+      kind: 'raw',
+      async *stream() {
+        yield* [];
+        throw { status: 429, code: 'insufficient_quota', message: 'quota' };
+      },
+    };
+    const { pool } = poolOf([
+      profile('A', raw, { priority: 1 }),
+      profile('B', healthy(), { priority: 2 }),
+    ]);
+
+    const result = await timed(call(pool));
+
+    expect(result.events[0]).toMatchObject({ type: 'failover', reason: 'billing' });
+  });
+});

@@ -98,6 +98,11 @@ export class ProviderPool {
   constructor(options: ProviderPoolOptions) {
     const strategy = options.strategy ?? 'priority';
     validateProfiles(options.profiles, strategy);
+    for (const name of ['random', 'onEvent'] as const) {
+      if (options[name] !== undefined && typeof options[name] !== 'function') {
+        throw new RangeError(`${name} must be a function`);
+      }
+    }
 
     this.clock = options.clock ?? systemClock;
     // An observer that throws must not break a call, a timer or the pool's bookkeeping.
@@ -163,7 +168,9 @@ export class ProviderPool {
     request: PoolRequest,
     options: PoolCallOptions = {},
   ): AsyncGenerator<PoolStreamEvent, void> {
-    const deadlineMs = options.deadlineMs ?? this.settings.deadlineMs;
+    const deadlineMs = duration('deadlineMs', options.deadlineMs ?? this.settings.deadlineMs, {
+      minimum: 1,
+    });
     const deadlineAtMs = this.clock.now() + deadlineMs;
     const call = linkedController([options.signal], deadlineMs);
     const attempts: AttemptRecord[] = [];
@@ -218,17 +225,20 @@ export class ProviderPool {
         }
 
         const startedAtMs = this.clock.now();
-        const outcome = yield* this.attempt(
+        const outcome = yield* this.attempt({
           runtime,
           ticket,
           request,
-          call.controller.signal,
-          attempts.length + 1,
-        );
+          callSignal: call.controller.signal,
+          attemptNumber: attempts.length + 1,
+          // Recorded as the answer completes, even if the caller stops reading at its finish.
+          onSuccess: () => {
+            if (conversationKey !== undefined) this.stickiness?.set(conversationKey, name);
+          },
+        });
         const durationMs = this.clock.now() - startedAtMs;
         if (outcome.ok) {
           attempts.push({ profile: name, durationMs });
-          if (conversationKey !== undefined) this.stickiness?.set(conversationKey, name);
           return;
         }
 
@@ -365,13 +375,15 @@ export class ProviderPool {
     });
   }
 
-  private async *attempt(
-    runtime: ProfileRuntime,
-    ticket: BreakerTicket,
-    request: PoolRequest,
-    callSignal: AbortSignal,
-    attemptNumber: number,
-  ): AsyncGenerator<PoolStreamEvent, AttemptOutcome> {
+  private async *attempt(options: {
+    runtime: ProfileRuntime;
+    ticket: BreakerTicket;
+    request: PoolRequest;
+    callSignal: AbortSignal;
+    attemptNumber: number;
+    onSuccess: () => void;
+  }): AsyncGenerator<PoolStreamEvent, AttemptOutcome> {
+    const { runtime, ticket, request, callSignal, attemptNumber, onSuccess } = options;
     const { profile } = runtime;
     const upstream = linkedController([callSignal]);
     const startedAtMs = this.clock.now();
@@ -400,6 +412,7 @@ export class ProviderPool {
         runtime.totals.successes += 1;
         runtime.breaker.onSuccess(ticket);
         this.health.recordSuccess(profile.name, profile.model);
+        onSuccess();
       } else if (outcome.reason === 'aborted') {
         runtime.breaker.release(ticket);
       } else {
@@ -439,24 +452,32 @@ export class ProviderPool {
         });
       }
       iterator = stream[Symbol.asyncIterator]();
-      let finishSeen = false;
       while (true) {
         const next = await nextWithin(iterator.next(), {
           idleTimeoutMs: this.settings.idleTimeoutMs,
           signal: upstream.controller.signal,
           onIdle: (error) => upstream.controller.abort(error),
         });
-        if (next.done) break;
-        const event: unknown = next.value;
-        if (!isStreamEvent(event) || finishSeen) {
-          throw new ProviderError(
-            finishSeen
-              ? 'the provider yielded an event after its finish event'
-              : 'the provider yielded an event that is not a stream event',
-            { reason: 'unknown' },
-          );
+        // A stream that just stops is cut, not finished: it must never read as an answer.
+        if (next.done) {
+          throw new ProviderError('the stream ended without a finish event', {
+            reason: 'unknown',
+          });
         }
-        if (event.type === 'finish') finishSeen = true;
+        const event: unknown = next.value;
+        if (!isStreamEvent(event)) {
+          throw new ProviderError('the provider yielded an event that is not a stream event', {
+            reason: 'unknown',
+          });
+        }
+        if (probeTimer !== undefined) {
+          // The probe answers: from here the idle timeout watches it, like any attempt.
+          clearTimeout(probeTimer);
+          probeTimer = undefined;
+          runtime.breaker.touch(ticket);
+        }
+        // An empty delta carries nothing for the caller; it must not end failover.
+        if (event.type === 'text-delta' && event.text === '') continue;
         if (!contentSent && event.type === 'metadata') {
           held.push(event);
           continue;
@@ -466,14 +487,15 @@ export class ProviderPool {
           yield { type: 'serving', profile: profile.name, model: profile.model };
           yield* held;
         }
+        if (event.type === 'finish') {
+          // The answer is complete: record it before the caller can stop reading, and read
+          // no further from the upstream.
+          finish('success');
+          yield event;
+          return { ok: true };
+        }
         yield event;
       }
-      // A stream that just stops is cut, not finished: it must never read as a clean answer.
-      if (!finishSeen) {
-        throw new ProviderError('the stream ended without a finish event', { reason: 'unknown' });
-      }
-      finish('success');
-      return { ok: true };
     } catch (thrown) {
       const error = callSignal.aborted
         ? abortedError(callSignal.reason)
@@ -502,8 +524,21 @@ function union(left: ReadonlySet<string>, right: ReadonlySet<string>): Set<strin
 
 /** Anything a provider threw, as a `ProviderError`: classified from its shape when raw. */
 function classifyThrown(thrown: unknown): ProviderError {
-  if (isProviderError(thrown)) return thrown;
-  return defaultClassifier.toError(collectErrorFacts(thrown), thrown);
+  try {
+    if (isProviderError(thrown)) {
+      // A reason outside the table (a typo in a provider or a user rule) is `unknown`.
+      return Object.hasOwn(FAILOVER_POLICY, thrown.reason)
+        ? thrown
+        : new ProviderError(thrown.message, { reason: 'unknown', cause: thrown });
+    }
+    return defaultClassifier.toError(collectErrorFacts(thrown), thrown);
+  } catch (error) {
+    // Even a value hostile to being read (a revoked proxy) ends as a typed error.
+    return new ProviderError('the provider failed with an unreadable error', {
+      reason: 'unknown',
+      cause: error,
+    });
+  }
 }
 
 function abortedError(reason: unknown): ProviderError {

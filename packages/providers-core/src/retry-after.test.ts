@@ -83,4 +83,10 @@ describe('parseRetryAfter', () => {
       propertyRun,
     );
   });
+
+  it('reads an absurdly long wait as the longest safe number, for the caller to cap', () => {
+    expect(parseRetryAfter({ 'retry-after-ms': '1e20' }, 0)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseRetryAfter({ 'retry-after': '9'.repeat(400) }, 0)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseRetryAfter({ 'retry-after': 30 }, 0)).toBe(30_000);
+  });
 });

@@ -34,8 +34,9 @@ export function parseRetryAfter(headers: HeaderSource, nowMs: number): number | 
   const milliseconds = readHeader(headers, 'retry-after-ms');
   if (milliseconds !== undefined) {
     const value = Number(milliseconds.trim());
-    if (milliseconds.trim() !== '' && Number.isFinite(value) && value >= 0 && value < 1e15) {
-      return Math.ceil(value);
+    if (milliseconds.trim() !== '' && !Number.isNaN(value) && value >= 0) {
+      // An absurd value is still a request to wait long; callers cap it.
+      return Math.min(Math.ceil(value), Number.MAX_SAFE_INTEGER);
     }
   }
 
@@ -43,8 +44,7 @@ export function parseRetryAfter(headers: HeaderSource, nowMs: number): number | 
   if (!retryAfter) return undefined;
 
   if (/^\d+(\.\d+)?$/.test(retryAfter)) {
-    const value = Math.ceil(Number(retryAfter) * 1000);
-    return Number.isFinite(value) ? value : undefined;
+    return Math.min(Math.ceil(Number(retryAfter) * 1000), Number.MAX_SAFE_INTEGER);
   }
 
   // Every HTTP-date form starts with a day name; without this check the lenient `Date.parse`
