@@ -34,6 +34,8 @@ export interface TurnError {
 
 /** One turn to run. */
 export interface TurnOptions {
+  /** Who started the turn; runs, idempotency keys and conversations are theirs alone. */
+  owner: string;
   sessionKey: string;
   message: string;
   /** Only profiles serving this model may answer. Default: any profile. */
@@ -47,6 +49,7 @@ export interface TurnOptions {
 
 interface Run {
   id: string;
+  owner: string;
   sessionKey: string;
   result: RunResult;
   settled: Promise<RunResult>;
@@ -64,6 +67,9 @@ export interface AgentRunnerOptions {
 
 /** Most idempotency keys remembered at once; the oldest is forgotten beyond it. */
 const MAX_IDEMPOTENCY_KEYS = 10_000;
+
+/** A key that belongs to one owner: the same name from two tokens never collides. */
+const scoped = (owner: string, key: string): string => `${owner}\u0000${key}`;
 
 /** Why a turn was aborted when the server shut down before it finished. */
 export class ShutdownAbort extends Error {
@@ -129,7 +135,9 @@ export class AgentRunner {
    * seen within the window, returns that run's id and starts nothing.
    */
   start(options: TurnOptions): { runId: string; repeated: boolean } {
-    const { idempotencyKey } = options;
+    const { owner } = options;
+    const idempotencyKey =
+      options.idempotencyKey === undefined ? undefined : scoped(owner, options.idempotencyKey);
     const earlier = idempotencyKey ? this.runsByIdempotencyKey.get(idempotencyKey) : undefined;
     if (earlier && Date.now() - earlier.atMs < this.idempotencyWindowMs) {
       return { runId: earlier.runId, repeated: true };
@@ -138,13 +146,14 @@ export class AgentRunner {
     const runId = randomUUID();
     if (idempotencyKey) this.rememberIdempotencyKey(idempotencyKey, runId);
     const controller = new AbortController();
-    const { sessionKey } = options;
+    const sessionKey = scoped(owner, options.sessionKey);
     const previous = this.queues.get(sessionKey) ?? Promise.resolve();
     const settled = Promise.all([previous, options.startAfter]).then(() =>
       this.execute(run, options),
     );
     const run: Run = {
       id: runId,
+      owner,
       sessionKey,
       result: { runId, status: 'running' },
       settled,
@@ -167,15 +176,15 @@ export class AgentRunner {
     if (!oldest.done) this.runsByIdempotencyKey.delete(oldest.value);
   }
 
-  /** Whether a run with this id is known (running, or finished and still retained). */
-  has(runId: string): boolean {
-    return this.runs.has(runId);
+  /** Whether `owner` has a run with this id (running, or finished and still retained). */
+  has(runId: string, owner: string): boolean {
+    return this.runs.get(runId)?.owner === owner;
   }
 
   /** The run's result once it settles, or its running state after `timeoutMs`. */
-  async wait(runId: string, timeoutMs: number): Promise<RunResult | undefined> {
+  async wait(runId: string, owner: string, timeoutMs: number): Promise<RunResult | undefined> {
     const run = this.runs.get(runId);
-    if (!run) return undefined;
+    if (!run || run.owner !== owner) return undefined;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<RunResult>((resolve) => {
       timer = setTimeout(() => resolve({ ...run.result }), timeoutMs);
@@ -188,9 +197,9 @@ export class AgentRunner {
   }
 
   /** Aborts a run; false when no such run is running. */
-  abort(runId: string): boolean {
+  abort(runId: string, owner: string): boolean {
     const run = this.runs.get(runId);
-    if (!run || run.result.status !== 'running') return false;
+    if (!run || run.owner !== owner || run.result.status !== 'running') return false;
     run.controller.abort();
     return true;
   }
@@ -223,7 +232,8 @@ export class AgentRunner {
     const send = (type: string, fields: Record<string, unknown> = {}): void => {
       sink.emit('agent.event', { runId: run.id, sessionKey, type, ...fields });
     };
-    const history = this.conversations.get(sessionKey) ?? [];
+    const conversation = scoped(options.owner, sessionKey);
+    const history = this.conversations.get(conversation) ?? [];
     const messages: ChatMessage[] = [...history, { role: 'user', content: message }];
     let text = '';
     let profile = '';
@@ -248,7 +258,7 @@ export class AgentRunner {
           finishReason = event.finishReason;
         }
       }
-      this.conversations.set(sessionKey, [...messages, { role: 'assistant', content: text }]);
+      this.conversations.set(conversation, [...messages, { role: 'assistant', content: text }]);
       run.result = { runId: run.id, status: 'done', text, usage, profile };
       send('done', { text, finishReason, usage, profile });
     } catch (thrown) {

@@ -48,6 +48,7 @@ export function registerMethods(options: {
         message: params.message,
         ...(params.model === undefined ? {} : { model: params.model }),
         ...(params.idempotencyKey === undefined ? {} : { idempotencyKey: params.idempotencyKey }),
+        owner: context.principal,
         sink: context.session,
         startAfter: replied,
       });
@@ -57,9 +58,9 @@ export function registerMethods(options: {
 
   gateway.method('agent.wait', {
     params: methods['agent.wait'].params,
-    handler: async (params) => {
+    handler: async (params, context) => {
       const timeoutMs = Math.min(params.timeoutMs ?? DEFAULT_WAIT_MS, MAX_WAIT_MS);
-      const result = await runner.wait(params.runId, timeoutMs);
+      const result = await runner.wait(params.runId, context.principal, timeoutMs);
       if (!result) throw RpcError.server('NOT_FOUND', `no run ${params.runId}`);
       return result;
     },
@@ -67,9 +68,12 @@ export function registerMethods(options: {
 
   gateway.method('agent.abort', {
     params: methods['agent.abort'].params,
-    handler: async (params) => {
-      if (!runner.has(params.runId)) throw RpcError.server('NOT_FOUND', `no run ${params.runId}`);
-      return { runId: params.runId, aborted: runner.abort(params.runId) };
+    handler: async (params, context) => {
+      // Another token's run is reported as missing, not as forbidden: its id says nothing.
+      if (!runner.has(params.runId, context.principal)) {
+        throw RpcError.server('NOT_FOUND', `no run ${params.runId}`);
+      }
+      return { runId: params.runId, aborted: runner.abort(params.runId, context.principal) };
     },
   });
 

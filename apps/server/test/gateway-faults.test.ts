@@ -16,6 +16,7 @@ import { startServer, type RunningServer } from '../src/server.js';
  */
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const TOKEN = 'faults-token-0123456789abcdef';
+const OTHER_TOKEN = 'faults-other-client-token-0123';
 const UPSTREAM_KEY = 'faults-openai-key';
 /** The recorded OpenAI answer has about 300 chunks: at 5 ms each, a turn streams ~1.5 s. */
 const SLOW_STREAM = { kind: 'ok', fixture: 'openai-chat-text', chunkDelayMs: 5 } as const;
@@ -168,7 +169,7 @@ describe('runs', () => {
   let server: RunningServer;
 
   beforeAll(async () => {
-    server = await startInProcess('runs');
+    server = await startInProcess('runs', { tokens: [OTHER_TOKEN] });
   });
   afterAll(async () => {
     await server?.close({ graceMs: 0 });
@@ -195,6 +196,35 @@ describe('runs', () => {
     expect(waited).toMatchObject({ runId, status: 'error', error: { code: 'ABORTED' } });
     expect(await client.request('agent.abort', { runId })).toEqual({ runId, aborted: false });
     await client.close();
+  });
+
+  it("keeps one token's runs, idempotency keys and conversations from another", async () => {
+    simulator.script(UPSTREAM_KEY, { kind: 'ok', fixture: 'openai-chat-text' }, { sticky: true });
+    const owner = await GatewayClient.connect({ url: server.url, token: TOKEN });
+    const other = await GatewayClient.connect({ url: server.url, token: OTHER_TOKEN });
+    const params = { message: 'hello', sessionKey: 'shared-name', idempotencyKey: 'shared-key' };
+
+    const mine = await owner.request('agent', params);
+    await owner.request('agent.wait', { runId: mine.runId, timeoutMs: 10_000 });
+    const theirs = await other.request('agent', params);
+    await other.request('agent.wait', { runId: theirs.runId, timeoutMs: 10_000 });
+    const peek = await other
+      .request('agent.wait', { runId: mine.runId, timeoutMs: 100 })
+      .catch((thrown: unknown) => thrown);
+    const stop = await other
+      .request('agent.abort', { runId: mine.runId })
+      .catch((thrown: unknown) => thrown);
+
+    expect(theirs.runId).not.toBe(mine.runId);
+    expect(peek).toMatchObject({ dataCode: 'NOT_FOUND' });
+    expect(stop).toMatchObject({ dataCode: 'NOT_FOUND' });
+    // Each token's "shared-name" conversation starts from nothing: one user message each.
+    const bodies = simulator
+      .requestsFor(UPSTREAM_KEY)
+      .map((request) => (request.body as { messages: unknown[] }).messages.length);
+    expect(bodies).toEqual([1, 1]);
+    await owner.close();
+    await other.close();
   });
 
   it('answers agent.abort of an unknown run with NOT_FOUND', async () => {

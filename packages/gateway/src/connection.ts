@@ -251,6 +251,7 @@ export class Connection implements SessionConnection {
         session,
         connectionId: this.id,
         remoteAddress: this.remoteAddress,
+        principal: `token-${this.#state.tokenIndex}`,
         signal: this.#abortController.signal,
       },
       onHandlerError: (error) =>

@@ -7,6 +7,11 @@ export interface MethodContext {
   session: GatewaySession;
   connectionId: string;
   remoteAddress: string;
+  /**
+   * Who is calling, as an opaque id of the accepted token they presented (`'token-0'` for
+   * `token`, `'token-1'`... for `tokens`). Scope per-client data, such as runs, by it.
+   */
+  principal: string;
   /** Aborted when the calling connection closes. */
   signal: AbortSignal;
   /**
