@@ -48,6 +48,9 @@ type ConnectionState =
   | { kind: 'open'; session: Session; auth: AuthMethod; tokenIndex: number }
   | { kind: 'closed' };
 
+/** Frames a peer may send before `connect`; the next one closes the socket with 4401. */
+const MAX_FRAMES_BEFORE_AUTH = 10;
+
 /** How long a peer cut off for not reading may still read its close frame, in ms. */
 const SLOW_CONSUMER_GRACE_MS = 1_000;
 
@@ -63,6 +66,7 @@ export class Connection implements SessionConnection {
   readonly #limiter: RequestLimiter;
   #state: ConnectionState;
   #pongSinceLastPing = true;
+  #framesBeforeAuth = 0;
   /** Live events held back while `connected` and the replay are being sent. */
   #heldEvents: string[] | undefined;
   #resolveClosed: () => void = () => undefined;
@@ -147,13 +151,11 @@ export class Connection implements SessionConnection {
   #send(text: string): void {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
     // A peer that stopped reading must not grow the server's memory: past the bound it is
-    // cut off, and its session keeps the events for when it resumes.
-    const bufferedBytes = this.#socket.bufferedAmount;
-    if (bufferedBytes > this.#host.options.maxBufferedBytes) {
-      this.#dropSlowConsumer(bufferedBytes);
-      return;
-    }
+    // cut off, and its session keeps the events for when it resumes. Frames themselves are
+    // bounded (payload and batch limits), so the buffer never passes it by more than one.
     this.#socket.send(text);
+    const bufferedBytes = this.#socket.bufferedAmount;
+    if (bufferedBytes > this.#host.options.maxBufferedBytes) this.#dropSlowConsumer(bufferedBytes);
   }
 
   #dropSlowConsumer(bufferedBytes: number): void {
@@ -191,6 +193,12 @@ export class Connection implements SessionConnection {
   }
 
   #onUnauthenticatedFrame(text: string): void {
+    // A peer that keeps talking without authenticating is not a client that lost its way.
+    this.#framesBeforeAuth += 1;
+    if (this.#framesBeforeAuth > MAX_FRAMES_BEFORE_AUTH) {
+      this.close(CLOSE_CODES.UNAUTHORIZED, 'Unauthorized');
+      return;
+    }
     const call = parseSingleCall(text);
     if (call?.kind === 'notification') return;
     if (call?.method === 'connect') {
@@ -216,7 +224,9 @@ export class Connection implements SessionConnection {
   }
 
   async #onAuthenticatedFrame(text: string): Promise<void> {
-    const reply = await dispatchFrame(text, (call) => this.#runCall(call));
+    const reply = await dispatchFrame(text, (call) => this.#runCall(call), {
+      maxBatchElements: this.#host.options.maxBatchElements,
+    });
     if (reply.text !== undefined) this.#send(reply.text);
     for (const after of reply.afterReply) after();
   }

@@ -34,9 +34,14 @@ function collectAfterReply(outcomes: CallOutcome[]): Array<() => void> {
 /**
  * Applies JSON-RPC 2.0 to one text frame: invalid JSON answers -32700, an invalid call or
  * an empty batch answers -32600 (id null), a batch answers per element in one array, and
- * notifications (also all-notification batches) get nothing back.
+ * notifications (also all-notification batches) get nothing back. A batch longer than
+ * `maxBatchElements` answers one `PAYLOAD_TOO_LARGE` error and runs nothing.
  */
-export async function dispatchFrame(text: string, runCall: CallRunner): Promise<FrameReply> {
+export async function dispatchFrame(
+  text: string,
+  runCall: CallRunner,
+  options: { maxBatchElements: number } = { maxBatchElements: Number.POSITIVE_INFINITY },
+): Promise<FrameReply> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -53,6 +58,15 @@ export async function dispatchFrame(text: string, runCall: CallRunner): Promise<
   }
 
   if (value.length === 0) return { text: invalidRequestReply, afterReply: [] };
+  // One frame must not become an unbounded amount of work and reply.
+  if (value.length > options.maxBatchElements) {
+    const error = RpcError.server(
+      'PAYLOAD_TOO_LARGE',
+      `Batch of ${value.length} elements exceeds maxBatchElements (${options.maxBatchElements})`,
+      { maxBatchElements: options.maxBatchElements },
+    );
+    return { text: serializeError(null, toWireError(error)), afterReply: [] };
+  }
 
   const outcomes = await Promise.all(value.map((element) => runElement(element, runCall)));
   const replies = outcomes.flatMap((outcome) =>

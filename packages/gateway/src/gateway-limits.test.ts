@@ -250,3 +250,54 @@ describe('Gateway outbound buffering', () => {
     expect(running.gateway.session(stalledSession)?.lastSeq).toBe(count);
   });
 });
+
+describe('Gateway bounds on work per frame and connection', () => {
+  it('answers a batch longer than maxBatchElements with one PAYLOAD_TOO_LARGE, running nothing', async () => {
+    running = await startGateway({ maxBatchElements: 3 });
+    const { peer } = await connectedPeer(running);
+    const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'health' });
+
+    peer.send([call(1), call(2), call(3), call(4)]);
+    const refused = await peer.next();
+    peer.send([call(5), call(6), call(7)]);
+    const answered = (await peer.next()) as unknown[];
+
+    expect(refused).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      error: {
+        code: -32003,
+        message: 'Batch of 4 elements exceeds maxBatchElements (3)',
+        data: { code: 'PAYLOAD_TOO_LARGE', maxBatchElements: 3 },
+      },
+    });
+    expect(answered).toHaveLength(3);
+  });
+
+  it('refuses upgrades beyond maxConnections with HTTP 503, and accepts again once one closes', async () => {
+    running = await startGateway({ maxConnections: 2 });
+    const first = await connectedPeer(running);
+    await connectedPeer(running);
+
+    const refused = await attemptUpgrade({ port: running.port, headers: running.authHeaders });
+    await first.peer.close();
+    const gateway = running.gateway;
+    await waitUntil(() => gateway.connectionCount === 1);
+    const third = await connectedPeer(running);
+
+    expect(refused.status).toBe(503);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+    expect(third.sessionId).toEqual(expect.any(String));
+  });
+
+  it('closes with 4401 a peer that keeps sending frames without authenticating', async () => {
+    running = await startGateway();
+    const peer = await TestPeer.open(running.url);
+
+    for (let index = 0; index < 11; index += 1) {
+      peer.send({ jsonrpc: '2.0', id: index, method: 'health' });
+    }
+
+    expect((await peer.closed).code).toBe(4401);
+  });
+});

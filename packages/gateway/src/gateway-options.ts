@@ -18,6 +18,10 @@ export interface GatewayOptions {
    * within 60 000 ms lock it out for 60 000 ms.
    */
   lockout?: { maxFailures?: number; windowMs?: number; lockoutMs?: number };
+  /** Most elements of one batch; a longer batch gets `PAYLOAD_TOO_LARGE`. Default 100. */
+  maxBatchElements?: number;
+  /** Most open WebSocket connections; more upgrades get HTTP 503. Default 1024. */
+  maxConnections?: number;
   /** Calls one connection may have running at once; more get `RATE_LIMITED`. Default 64. */
   maxInFlightPerConnection?: number;
   /** Calls per second one connection may sustain; more get `RATE_LIMITED`. Default 100. */
@@ -64,6 +68,8 @@ export interface ResolvedGatewayOptions {
   tokens: readonly string[];
   lockout: { maxFailures: number; windowMs: number; lockoutMs: number };
   maxInFlightPerConnection: number;
+  maxBatchElements: number;
+  maxConnections: number;
   requestsPerSecond: number;
   requestBurst: number;
   maxBufferedBytes: number;
@@ -121,6 +127,8 @@ export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayO
       options.maxInFlightPerConnection ?? 64,
       1,
     ),
+    maxBatchElements: requireInteger('maxBatchElements', options.maxBatchElements ?? 100, 1),
+    maxConnections: requireInteger('maxConnections', options.maxConnections ?? 1024, 1),
     requestsPerSecond: requireInteger('requestsPerSecond', options.requestsPerSecond ?? 100, 1),
     requestBurst: requireInteger('requestBurst', options.requestBurst ?? 200, 1),
     maxBufferedBytes: requireInteger(

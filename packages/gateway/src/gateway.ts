@@ -211,6 +211,18 @@ export class Gateway {
       return;
     }
 
+    if (this.#connections.size >= this.#options.maxConnections) {
+      rejectUpgrade(
+        socket,
+        503,
+        httpErrorBody('RATE_LIMITED', 'Too many connections; try again shortly', {
+          retryAfterMs: 1_000,
+        }),
+        { 'Retry-After': '1' },
+      );
+      return;
+    }
+
     const lockedForMs = this.#lockout.retryAfterMs(remoteAddress);
     if (lockedForMs !== undefined) {
       this.#report({ type: 'auth.failed', remoteAddress, reason: 'locked_out' });
