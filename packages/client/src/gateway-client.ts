@@ -52,6 +52,7 @@ export class GatewayClient {
   #connected: ConnectedParams | undefined;
   #closeInfo: CloseInfo | undefined;
   #lastSeq = 0;
+  #silenceTimer: NodeJS.Timeout | undefined;
   /** Notifications held until the caller of `connect` had a chance to subscribe. */
   #backlog: ClientNotification[] | undefined = [];
   /** Resolves with the first `connected` notification. */
@@ -79,8 +80,22 @@ export class GatewayClient {
       });
     });
     socket.on('message', (data: Buffer, isBinary) => {
+      this.#heardFromServer();
       if (!isBinary) this.#onMessage(data.toString('utf8'));
     });
+    socket.on('ping', () => this.#heardFromServer());
+  }
+
+  /**
+   * The gateway pings every `heartbeatMs`: a server silent for two intervals and a second is
+   * dead or unreachable, and the socket is dropped so that whoever waits on it learns so.
+   */
+  #heardFromServer(): void {
+    const heartbeatMs = this.#connected?.heartbeatMs;
+    if (heartbeatMs === undefined || this.#socket.readyState !== WebSocket.OPEN) return;
+    clearTimeout(this.#silenceTimer);
+    this.#silenceTimer = setTimeout(() => this.#socket.terminate(), 2 * heartbeatMs + 1_000);
+    this.#silenceTimer.unref?.();
   }
 
   /**
@@ -106,6 +121,7 @@ export class GatewayClient {
         throw new ProtocolMismatchError(connected.protocol, PROTOCOL_VERSION);
       }
       client.#connected = connected;
+      client.#heardFromServer();
     } catch (error) {
       socket.terminate();
       throw error;
@@ -299,6 +315,7 @@ export class GatewayClient {
   }
 
   #onClose(info: CloseInfo): void {
+    clearTimeout(this.#silenceTimer);
     this.#closeInfo = info;
     const error = new ConnectionClosedError(info.code, info.reason);
     this.#onHandshakeError?.(error);

@@ -145,6 +145,59 @@ describe('ReconnectingClient', () => {
     expect(Date.now() - startedAtMs).toBeGreaterThanOrEqual(45);
   });
 
+  it('gives up with RATE_LIMITED and its retryAfterMs when its address is locked out', async () => {
+    gateway = await ScriptedGateway.start();
+    client = await ReconnectingClient.connect({
+      url: gateway.url,
+      token: SCRIPTED_TOKEN,
+      initialDelayMs: 10,
+    });
+    const closed = new Promise<Error | undefined>((resolve) => client?.on('close', resolve));
+
+    gateway.refuseUpgrades = {
+      status: 429,
+      body: { error: { code: 'RATE_LIMITED', message: 'Locked out', retryAfterMs: 60_000 } },
+    };
+    dropEveryLink(gateway);
+    const error = await closed;
+
+    expect(isRpcClientError(error) && error.dataCode).toBe('RATE_LIMITED');
+    expect(isRpcClientError(error) && error.retryAfterMs).toBe(60_000);
+  });
+
+  it('drops a link whose server went silent for two heartbeats, and reconnects', async () => {
+    gateway = await ScriptedGateway.start();
+    gateway.connected = { ...gateway.connected, heartbeatMs: 100 };
+    client = await ReconnectingClient.connect({
+      url: gateway.url,
+      token: SCRIPTED_TOKEN,
+      initialDelayMs: 10,
+    });
+    const disconnects: Array<{ code: number }> = [];
+    client.on('disconnect', (info) => disconnects.push(info));
+    const startedAtMs = Date.now();
+
+    // The scripted gateway never pings: to the client it looks dead.
+    await until(() => disconnects.length === 1);
+
+    expect(disconnects[0]?.code).toBe(1006);
+    expect(Date.now() - startedAtMs).toBeGreaterThanOrEqual(1_100);
+    await until(() => client?.state === 'open');
+  });
+
+  it('keeps a link whose server pings', async () => {
+    gateway = await ScriptedGateway.start();
+    gateway.connected = { ...gateway.connected, heartbeatMs: 100 };
+    const direct = await GatewayClient.connect({ url: gateway.url, token: SCRIPTED_TOKEN });
+    const pinger = setInterval(() => gateway?.sockets.forEach((socket) => socket.ping()), 100);
+
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    clearInterval(pinger);
+
+    expect(direct.isOpen).toBe(true);
+    await direct.close();
+  });
+
   it('does not reconnect after close()', async () => {
     gateway = await ScriptedGateway.start();
     client = await ReconnectingClient.connect({ url: gateway.url, token: SCRIPTED_TOKEN });

@@ -63,6 +63,7 @@ export class RpcClientError extends Error {
     const error = readDataMember(parsed, 'error');
     const bodyCode = readDataMember(error, 'code');
     const bodyMessage = readDataMember(error, 'message');
+    const retryAfterMs = readDataMember(error, 'retryAfterMs');
 
     const fallbackCode = status === 401 || status === 403 ? 'UNAUTHORIZED' : 'INTERNAL';
     const dataCode = typeof bodyCode === 'string' ? bodyCode : fallbackCode;
@@ -72,7 +73,11 @@ export class RpcClientError extends Error {
         : SERVER_ERROR_NUMBERS.INTERNAL,
       message:
         typeof bodyMessage === 'string' ? bodyMessage : `Upgrade refused with HTTP ${status}`,
-      data: { code: dataCode, status },
+      data: {
+        code: dataCode,
+        status,
+        ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
+      },
     });
   }
 }

@@ -38,6 +38,8 @@ export class ScriptedGateway {
   connected: typeof SCRIPTED_CONNECTED = { ...SCRIPTED_CONNECTED };
   /** Notifications sent after `connected` to a client that resumed, as a replay. */
   readonly replay: unknown[] = [];
+  /** When set, every upgrade is refused with this HTTP status and JSON body. */
+  refuseUpgrades: { status: number; body: unknown } | undefined;
   readonly #httpServer: Server;
   readonly #handlers = new Map<string, (params: unknown) => ScriptedReply>();
 
@@ -79,6 +81,14 @@ export class ScriptedGateway {
     const webSocketServer = new WebSocketServer({ noServer: true });
     this.#httpServer.on('upgrade', (request, socket, head) => {
       const authorization = request.headers.authorization;
+      if (this.refuseUpgrades !== undefined) {
+        const body = JSON.stringify(this.refuseUpgrades.body);
+        socket.end(
+          `HTTP/1.1 ${this.refuseUpgrades.status} Refused\r\nContent-Type: application/json\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return;
+      }
       if (authorization !== undefined && authorization !== `Bearer ${this.token}`) {
         const body =
           '{"error":{"code":"UNAUTHORIZED","message":"Invalid or missing bearer token"}}';
