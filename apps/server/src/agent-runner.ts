@@ -176,6 +176,13 @@ export class AgentRunner {
     if (!oldest.done) this.runsByIdempotencyKey.delete(oldest.value);
   }
 
+  /** Runs still running. */
+  get runningCount(): number {
+    let running = 0;
+    for (const run of this.runs.values()) if (run.result.status === 'running') running += 1;
+    return running;
+  }
+
   /** Whether `owner` has a run with this id (running, or finished and still retained). */
   has(runId: string, owner: string): boolean {
     return this.runs.get(runId)?.owner === owner;

@@ -43,7 +43,9 @@ export async function chatCommand(message: string, options: ChatCommandOptions):
     });
   } catch (error) {
     const code = isRpcClientError(error) && error.dataCode ? `${error.dataCode}: ` : '';
-    process.stderr.write(`cannot connect to ${url}: ${code}${(error as Error).message}\n`);
+    process.stderr.write(
+      `cannot connect to ${withoutQuery(url)}: ${code}${(error as Error).message}\n`,
+    );
     return 1;
   }
   try {
@@ -84,4 +86,14 @@ function issuesOf(error: unknown): string {
       return `\n  ${path || 'params'}: ${String(issue.message)}`;
     })
     .join('');
+}
+
+/** A URL fit to print: a query (where someone may have put a token) is left out. */
+function withoutQuery(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(the given URL)';
+  }
 }

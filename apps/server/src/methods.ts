@@ -26,6 +26,25 @@ export function registerMethods(options: {
     }),
   });
 
+  gateway.method('status', {
+    params: methods.status.params,
+    handler: async () => {
+      const profiles = pool.snapshot();
+      return {
+        version: SERVER_VERSION,
+        uptimeMs: Date.now() - startedAtMs,
+        connections: gateway.connectionCount,
+        sessions: gateway.sessionCount,
+        runningRuns: runner.runningCount,
+        profiles: {
+          total: profiles.length,
+          usable: profiles.filter((profile) => profile.state === 'ok').length,
+        },
+        shuttingDown: gateway.draining,
+      };
+    },
+  });
+
   gateway.method('agent', {
     params: methods.agent.params,
     handler: async (params, context) => {

@@ -5,6 +5,7 @@ import { AgentRunner } from './agent-runner.js';
 import { ConfigError } from './config-error.js';
 import { MIN_TOKEN_LENGTH, type Config, type ProfileConfig } from './config-schema.js';
 import { isLoopbackHost } from './is-loopback.js';
+import { LogThrottle } from './log-throttle.js';
 import { createLogger, type Logger } from './logger.js';
 import { registerMethods } from './methods.js';
 import { buildPoolProfiles } from './provider-registry.js';
@@ -79,22 +80,38 @@ function logPoolEvent(logger: Logger, event: PoolEvent): void {
   }
 }
 
+/** Peers that flood get a line per ten seconds each, with the count of the lines held back. */
+const floodThrottle = new LogThrottle(10_000);
+
 /** Gateway events worth a line; none of them carries a token. */
 function logGatewayEvent(logger: Logger, event: GatewayEvent): void {
   switch (event.type) {
-    case 'auth.failed':
-      logger.warn({ remoteAddress: event.remoteAddress, reason: event.reason }, 'auth failed');
+    case 'auth.failed': {
+      const { log, suppressed } = floodThrottle.admit(
+        `auth ${event.remoteAddress} ${event.reason}`,
+      );
+      if (log) {
+        logger.warn(
+          { remoteAddress: event.remoteAddress, reason: event.reason, suppressed },
+          'auth failed',
+        );
+      }
       return;
+    }
     case 'auth.locked':
       logger.warn(
         { remoteAddress: event.remoteAddress, lockoutMs: event.lockoutMs },
         'address locked out',
       );
       return;
+    case 'rate.limited': {
+      const { log, suppressed } = floodThrottle.admit(`rate ${event.connectionId}`);
+      if (log) logger.warn({ ...event, type: undefined, suppressed }, 'rate limited');
+      return;
+    }
     case 'slow.consumer':
     case 'heartbeat.timeout':
-    case 'payload.too_large':
-    case 'rate.limited': {
+    case 'payload.too_large': {
       const { type, ...fields } = event;
       logger.warn(fields, type.replace('.', ' '));
       return;
@@ -114,7 +131,12 @@ function logGatewayEvent(logger: Logger, event: GatewayEvent): void {
   }
 }
 
-async function chooseProfiles(config: Config, env: NodeJS.ProcessEnv, logger: Logger) {
+async function chooseProfiles(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  fromFile: boolean,
+) {
   if (config.providers.profiles.length > 0)
     return { profiles: config.providers.profiles, simulator: undefined };
   const fromEnv = profilesFromEnv(env);
@@ -126,8 +148,11 @@ async function chooseProfiles(config: Config, env: NodeJS.ProcessEnv, logger: Lo
     return { profiles: fromEnv, simulator: undefined };
   }
   const { simulator, profiles } = await startSimulatedProfiles();
+  const why = fromFile
+    ? 'the configuration lists no profiles and no provider keys are set'
+    : 'no config file and no provider keys';
   logger.info(
-    `no config file and no provider keys: serving recorded answers from the built-in upstream simulator at ${simulator.url}`,
+    `${why}: serving recorded answers from the built-in upstream simulator at ${simulator.url}`,
   );
   return { profiles: profiles as ProfileConfig[], simulator };
 }
@@ -169,7 +194,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     );
   }
 
-  const { profiles, simulator } = await chooseProfiles(config, env, logger);
+  const { profiles, simulator } = await chooseProfiles(config, env, logger, source.kind === 'file');
   const failover = config.providers.failover;
   const pool = new ProviderPool({
     profiles: buildPoolProfiles(profiles),

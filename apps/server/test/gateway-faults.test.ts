@@ -227,6 +227,22 @@ describe('runs', () => {
     await other.close();
   });
 
+  it('reports what it is doing through status, and readiness over HTTP', async () => {
+    const client = await GatewayClient.connect({ url: server.url, token: TOKEN });
+
+    const status = await client.request('status');
+    const readyz = await fetch(`http://127.0.0.1:${server.port}/readyz`);
+
+    expect(status).toMatchObject({
+      connections: 1,
+      runningRuns: 0,
+      profiles: { total: 1, usable: 1 },
+      shuttingDown: false,
+    });
+    expect(readyz.status).toBe(200);
+    await client.close();
+  });
+
   it('answers agent.abort of an unknown run with NOT_FOUND', async () => {
     const client = await GatewayClient.connect({ url: server.url, token: TOKEN });
 
@@ -306,6 +322,42 @@ describe('shutdown', () => {
       expect(textOf(events, runId)).toBe(recordedText('openai-chat-text'));
       expect((await closed).code).toBe(1001);
       expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('a second shutdown signal', () => {
+  it('aborts the turns still running at once, then exits 0', async () => {
+    simulator.script(UPSTREAM_KEY, { kind: 'hang' });
+    const port = await freePort();
+    const configPath = writeConfig('second-signal', { port, shutdown_grace_ms: 60_000 });
+    const child = spawn(process.execPath, [CLI, 'start', '--config', configPath], {
+      env: { PATH: process.env.PATH, HOME: directory },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const client = await connectWhenListening(`ws://127.0.0.1:${port}`);
+      const events = collectEvents(client);
+      const shutdowns: unknown[] = [];
+      client.on('shutdown', (params) => shutdowns.push(params));
+      const readyz = await fetch(`http://127.0.0.1:${port}/readyz`);
+
+      await client.request('agent', { message: 'hello' });
+      await until(() => simulator.openRequests === 1);
+      child.kill('SIGTERM');
+      await until(() => shutdowns.length === 1);
+      const drainingReadyz = await fetch(`http://127.0.0.1:${port}/readyz`);
+      const startedAtMs = Date.now();
+      child.kill('SIGTERM');
+
+      expect(await exited).toBe(0);
+      expect(Date.now() - startedAtMs).toBeLessThan(5_000);
+      expect(readyz.status).toBe(200);
+      expect(drainingReadyz.status).toBe(503);
+      expect(events.at(-1)).toMatchObject({ type: 'error', error: { code: 'SHUTTING_DOWN' } });
     } finally {
       child.kill('SIGKILL');
     }

@@ -104,6 +104,23 @@ describe('Gateway authentication', () => {
     });
   });
 
+  it.each([
+    ['a credential parameter in another case', '/?Token=whatever'],
+    ['an api_key parameter', '/?api_key=whatever'],
+    ['the token in the path', `/${TEST_TOKEN}`],
+    ['the token percent-encoded in another parameter', `/?x=${encodeURIComponent(TEST_TOKEN)}`],
+  ])('refuses %s with 400', async (_case, path) => {
+    running = await startGateway();
+
+    const refusal = await attemptUpgrade({
+      port: running.port,
+      path,
+      headers: running.authHeaders,
+    });
+
+    expect(refusal.status).toBe(400);
+  });
+
   it('refuses a foreign origin with 403 and accepts its own', async () => {
     running = await startGateway();
 

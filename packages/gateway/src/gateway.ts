@@ -98,6 +98,11 @@ export class Gateway {
     return this.#address;
   }
 
+  /** Live sessions, with or without a connection. */
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
   /** Open WebSocket connections, authenticated or not. */
   get connectionCount(): number {
     return this.#connections.size;

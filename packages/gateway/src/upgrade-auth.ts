@@ -17,11 +17,31 @@ export interface UpgradeAuthOptions {
   allowedOrigins: ReadonlySet<string>;
 }
 
-const urlTokenParameters = ['token', 'access_token'];
+/** Query parameters that carry credentials by convention, compared without case. */
+const urlTokenParameters = new Set([
+  'token',
+  'access_token',
+  'access-token',
+  'auth',
+  'authorization',
+  'bearer',
+  'api_key',
+  'apikey',
+  'key',
+]);
 
-function hasTokenInUrl(url: string | undefined): boolean {
-  const parameters = new URL(url ?? '/', 'http://gateway.invalid').searchParams;
-  return urlTokenParameters.some((name) => parameters.has(name));
+/** A credential-named query parameter, or an accepted token anywhere in the URL. */
+function hasTokenInUrl(url: string | undefined, tokens: readonly string[]): boolean {
+  const raw = url ?? '/';
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // A malformed escape is checked as it is.
+  }
+  if (tokens.some((token) => raw.includes(token) || decoded.includes(token))) return true;
+  const parameters = new URL(raw, 'http://gateway.invalid').searchParams;
+  return [...parameters.keys()].some((name) => urlTokenParameters.has(name.toLowerCase()));
 }
 
 /**
@@ -33,7 +53,7 @@ export function decideUpgrade(
   request: IncomingMessage,
   options: UpgradeAuthOptions,
 ): UpgradeDecision {
-  if (hasTokenInUrl(request.url)) {
+  if (hasTokenInUrl(request.url, options.tokens)) {
     return {
       kind: 'rejected',
       status: 400,

@@ -11,4 +11,5 @@ export * from './providers-status-method.js';
 export * from './rpc-error.js';
 export * from './server-error-codes.js';
 export * from './shutdown-notification.js';
+export * from './status-method.js';
 export * from './to-wire-error.js';

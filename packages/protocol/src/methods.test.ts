@@ -39,6 +39,7 @@ describe('methods', () => {
     const valid: Record<string, Record<string, unknown>> = {
       connect: { token: 't' },
       health: {},
+      status: {},
       agent: { message: 'hi' },
       'agent.wait': { runId: 'r' },
       'agent.abort': { runId: 'r' },

@@ -9,6 +9,7 @@ import {
 } from './agent-methods.js';
 import { connectParamsSchema, connectedParamsSchema } from './connect-method.js';
 import { healthParamsSchema, healthResultSchema } from './health-method.js';
+import { statusParamsSchema, statusResultSchema } from './status-method.js';
 import {
   providersStatusParamsSchema,
   providersStatusResultSchema,
@@ -27,6 +28,7 @@ export interface MethodSchemas {
 export const methods = {
   connect: { params: connectParamsSchema, result: connectedParamsSchema },
   health: { params: healthParamsSchema, result: healthResultSchema },
+  status: { params: statusParamsSchema, result: statusResultSchema },
   agent: { params: agentParamsSchema, result: agentResultSchema },
   'agent.wait': { params: agentWaitParamsSchema, result: agentWaitResultSchema },
   'agent.abort': { params: agentAbortParamsSchema, result: agentAbortResultSchema },
