@@ -65,6 +65,58 @@ function isResponse(value: unknown): boolean {
   return response.jsonrpc === '2.0' && idOk && hasResult !== errorOk && (hasResult || errorOk);
 }
 
+/** A notification as JSON-RPC 2.0 defines it: a well-formed call without an `id` member. */
+function isNotification(value: unknown): boolean {
+  return wellFormedCall(value) && !('id' in (value as object));
+}
+
+/** An object with `jsonrpc: "2.0"`, a string method, and params that are absent or structured. */
+function wellFormedCall(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const call = value as Record<string, unknown>;
+  const params = call.params;
+  const paramsOk = params === undefined || (typeof params === 'object' && params !== null);
+  return call.jsonrpc === '2.0' && typeof call.method === 'string' && paramsOk;
+}
+
+/** The id a response must echo: that of a well-formed call with a string or number id. */
+function echoedId(value: unknown): string | number | undefined {
+  if (!wellFormedCall(value)) return undefined;
+  const id = (value as { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+}
+
+type ExpectedId = string | number | null | 'any';
+
+/**
+ * What the specification says must come back for a frame: nothing, one response (echoing the
+ * call's id when it had a usable one), or one batch answer with one response per call.
+ */
+type Expected =
+  { kind: 'none' } | { kind: 'single'; id: ExpectedId } | { kind: 'batch'; ids: ExpectedId[] };
+
+function expectedFor(text: string): Expected {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { kind: 'single', id: null };
+  }
+  const answerFor = (element: unknown): ExpectedId | undefined =>
+    isNotification(element) ? undefined : (echoedId(element) ?? 'any');
+  if (!Array.isArray(value)) {
+    const id = answerFor(value);
+    return id === undefined ? { kind: 'none' } : { kind: 'single', id };
+  }
+  if (value.length === 0) return { kind: 'single', id: null };
+  const ids = value.map(answerFor).filter((id): id is ExpectedId => id !== undefined);
+  return ids.length === 0 ? { kind: 'none' } : { kind: 'batch', ids };
+}
+
+function idMatches(response: unknown, id: ExpectedId): boolean {
+  return id === 'any' || (response as { id?: unknown }).id === id;
+}
+
 let markerId = 0;
 
 /** Sends `text`, then a marker; returns every frame other than the marker's answer. */
@@ -89,17 +141,31 @@ describe('Gateway under arbitrary frames', () => {
     let healthyCalls = 0;
     await fc.assert(
       fc.asyncProperty(frame, async (text) => {
-        const answers = await answersTo(text);
+        const answers = (await answersTo(text)).filter(
+          (answer) => (answer as { method?: unknown }).method !== 'agent.event',
+        );
+        const expected = expectedFor(text);
 
-        for (const answer of answers) {
-          const isEvent = (answer as { method?: unknown }).method === 'agent.event';
-          if (isEvent) continue;
-          if (Array.isArray(answer)) {
-            expect(answer.length).toBeGreaterThan(0);
-            for (const element of answer)
-              expect(isResponse(element), JSON.stringify(element)).toBe(true);
-          } else {
-            expect(isResponse(answer), JSON.stringify(answer)).toBe(true);
+        if (expected.kind === 'none') {
+          expect(answers, text).toEqual([]);
+        } else if (expected.kind === 'single') {
+          expect(answers, text).toHaveLength(1);
+          expect(isResponse(answers[0]), JSON.stringify(answers[0])).toBe(true);
+          expect(idMatches(answers[0], expected.id), JSON.stringify(answers[0])).toBe(true);
+        } else {
+          expect(answers, text).toHaveLength(1);
+          const batch = answers[0] as unknown[];
+          expect(Array.isArray(batch), text).toBe(true);
+          expect(batch, text).toHaveLength(expected.ids.length);
+          for (const element of batch) {
+            expect(isResponse(element), JSON.stringify(element)).toBe(true);
+          }
+          // Answers may come in any order; every usable id is echoed.
+          for (const id of expected.ids.filter((id) => id !== 'any')) {
+            expect(
+              batch.some((element) => idMatches(element, id)),
+              text,
+            ).toBe(true);
           }
         }
         healthyCalls += 1;
