@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -156,6 +156,50 @@ describe('clawgate CLI', () => {
       server.kill();
     }
   });
+});
+
+describe('pnpm start and pnpm serve', () => {
+  it('passes SIGTERM from pnpm on to the server, which shuts down and frees its port', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'clawgate-pnpm-start-'));
+    const port = await freePort();
+    const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+    const manifest = JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    // `start` builds, then hands over to `serve` with exec; `serve` runs here without the
+    // build, which would rewrite built files while other tests read them.
+    expect(manifest.scripts.start).toBe('pnpm build && exec pnpm serve');
+    const pnpm = spawn('pnpm', ['serve', '--port', String(port)], {
+      cwd: repositoryRoot,
+      env: { PATH: process.env.PATH, HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => pnpm.on('exit', resolve));
+    try {
+      let output = '';
+      pnpm.stderr.on('data', (chunk: Buffer) => (output += String(chunk)));
+      pnpm.stdout.on('data', (chunk: Buffer) => (output += String(chunk)));
+      const deadline = Date.now() + 60_000;
+      while (!output.includes('clawgate is listening on')) {
+        if (Date.now() > deadline) throw new Error(`pnpm start did not come up: ${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+
+      pnpm.kill('SIGTERM');
+
+      expect(await exited).toBe(0);
+      expect(output).toContain('shut down');
+      const probe = createServer();
+      // The port is free again: the server did not outlive pnpm.
+      await new Promise<void>((resolve, reject) => {
+        probe.once('error', reject);
+        probe.listen(port, '127.0.0.1', resolve);
+      });
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+    } finally {
+      pnpm.kill('SIGKILL');
+    }
+  }, 90_000);
 });
 
 /** A port that was free a moment ago, for a configuration file that must name one. */

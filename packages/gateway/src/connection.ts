@@ -193,18 +193,18 @@ export class Connection implements SessionConnection {
   }
 
   #onUnauthenticatedFrame(text: string): void {
+    const call = parseSingleCall(text);
+    if (call?.method === 'connect' && call.kind === 'request') {
+      this.#deliver(this.#connect(call));
+      return;
+    }
     // A peer that keeps talking without authenticating is not a client that lost its way.
     this.#framesBeforeAuth += 1;
     if (this.#framesBeforeAuth > MAX_FRAMES_BEFORE_AUTH) {
       this.close(CLOSE_CODES.UNAUTHORIZED, 'Unauthorized');
       return;
     }
-    const call = parseSingleCall(text);
     if (call?.kind === 'notification') return;
-    if (call?.method === 'connect') {
-      this.#deliver(this.#connect(call));
-      return;
-    }
 
     this.#reportAuthFailure('not_authenticated');
     const error = RpcError.server('UNAUTHORIZED', 'Send a connect request with the token first');

@@ -290,6 +290,19 @@ describe('Gateway bounds on work per frame and connection', () => {
     expect(third.sessionId).toEqual(expect.any(String));
   });
 
+  it('still accepts connect after ten other frames', async () => {
+    running = await startGateway();
+    const peer = await TestPeer.open(running.url);
+
+    for (let index = 0; index < 10; index += 1) {
+      peer.send({ jsonrpc: '2.0', id: index, method: 'health' });
+      expect(await peer.next()).toMatchObject({ error: { data: { code: 'UNAUTHORIZED' } } });
+    }
+    peer.send({ jsonrpc: '2.0', id: 'c', method: 'connect', params: { token: TEST_TOKEN } });
+
+    expect(await peer.next()).toMatchObject({ id: 'c', result: { resumed: false } });
+  });
+
   it('closes with 4401 a peer that keeps sending frames without authenticating', async () => {
     running = await startGateway();
     const peer = await TestPeer.open(running.url);
