@@ -172,16 +172,9 @@ export class GatewayClient {
     const frame = { jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) };
     const text = JSON.stringify(frame);
     // The gateway would refuse it and close the socket; refusing here keeps the connection.
-    const maxPayloadBytes = this.#connected?.maxPayloadBytes;
-    if (maxPayloadBytes !== undefined && Buffer.byteLength(text) > maxPayloadBytes) {
-      this.#pending.reject(
-        id,
-        new RpcClientError({
-          code: SERVER_ERROR_NUMBERS.PAYLOAD_TOO_LARGE,
-          message: `Request of ${Buffer.byteLength(text)} bytes exceeds the gateway's maxPayloadBytes (${maxPayloadBytes})`,
-          data: { code: 'PAYLOAD_TOO_LARGE', maxPayloadBytes },
-        }),
-      );
+    const tooLarge = this.#tooLarge(text);
+    if (tooLarge) {
+      this.#pending.reject(id, tooLarge);
       return response;
     }
     this.#socket.send(text, (error) => {
@@ -191,11 +184,37 @@ export class GatewayClient {
   }
 
   /** Sends a notification: no id, no response. */
+  /**
+   * Sends a notification: no id, no response.
+   * @throws ConnectionClosedError when the socket is not open, and `RpcClientError`
+   * (`PAYLOAD_TOO_LARGE`) when the frame exceeds the gateway's `maxPayloadBytes`: nothing is
+   * dropped without the caller knowing.
+   */
   notify(method: string, params?: unknown): void {
-    if (this.#socket.readyState !== WebSocket.OPEN) return;
-    this.#socket.send(
-      JSON.stringify({ jsonrpc: '2.0', method, ...(params === undefined ? {} : { params }) }),
-    );
+    if (this.#socket.readyState !== WebSocket.OPEN) {
+      const info = this.#closeInfo ?? { code: 1006, reason: 'Connection is not open' };
+      throw new ConnectionClosedError(info.code, info.reason);
+    }
+    const text = JSON.stringify({
+      jsonrpc: '2.0',
+      method,
+      ...(params === undefined ? {} : { params }),
+    });
+    const tooLarge = this.#tooLarge(text);
+    if (tooLarge) throw tooLarge;
+    this.#socket.send(text);
+  }
+
+  /** The error for a frame the gateway would refuse for its size, if this one is such. */
+  #tooLarge(text: string): RpcClientError | undefined {
+    const maxPayloadBytes = this.#connected?.maxPayloadBytes;
+    const bytes = Buffer.byteLength(text);
+    if (maxPayloadBytes === undefined || bytes <= maxPayloadBytes) return undefined;
+    return new RpcClientError({
+      code: SERVER_ERROR_NUMBERS.PAYLOAD_TOO_LARGE,
+      message: `Request of ${bytes} bytes exceeds the gateway's maxPayloadBytes (${maxPayloadBytes})`,
+      data: { code: 'PAYLOAD_TOO_LARGE', maxPayloadBytes },
+    });
   }
 
   /** Listens to one protocol notification; returns the unsubscribe function. */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { isConnectionClosedError } from './connection-closed-error.js';
 import { GatewayClient } from './gateway-client.js';
 import { isProtocolMismatchError } from './protocol-mismatch-error.js';
 import { ReconnectingClient } from './reconnecting-client.js';
@@ -224,6 +225,34 @@ describe('GatewayClient limits', () => {
     expect(gateway.received).toEqual([]);
     expect(direct.isOpen).toBe(true);
     await direct.close();
+  });
+
+  it('throws instead of dropping a notification it cannot send', async () => {
+    gateway = await ScriptedGateway.start();
+    gateway.connected = { ...gateway.connected, maxPayloadBytes: 200 };
+    const direct = await GatewayClient.connect({ url: gateway.url, token: SCRIPTED_TOKEN });
+
+    const tooLarge = (() => {
+      try {
+        direct.notify('log', { text: 'x'.repeat(500) });
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    await direct.close();
+    const closed = (() => {
+      try {
+        direct.notify('log', {});
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+
+    expect(isRpcClientError(tooLarge) && tooLarge.dataCode).toBe('PAYLOAD_TOO_LARGE');
+    expect(isConnectionClosedError(closed)).toBe(true);
+    expect(gateway.received).toEqual([]);
   });
 
   it('refuses to connect to a gateway speaking another protocol version', async () => {

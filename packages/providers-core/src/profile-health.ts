@@ -239,11 +239,14 @@ export class ProfileHealth {
     }
   }
 
-  private write(key: string, record: HealthRecord): void {
+  /** Writes a record; false (after reporting) when the store failed. */
+  private write(key: string, record: HealthRecord): boolean {
     try {
       this.store.set(key, record);
+      return true;
     } catch (error) {
       this.report({ type: 'health-store-error', operation: 'set', key, error });
+      return false;
     }
   }
 
@@ -282,14 +285,15 @@ export class ProfileHealth {
     const record = this.read(key) ?? { strikes: 0 };
     const untilMs = Math.max(record.cooldownUntilMs ?? 0, this.clock.now() + Math.max(0, waitMs));
     const moved = untilMs !== record.cooldownUntilMs;
-    this.write(key, {
+    const written = this.write(key, {
       ...record,
       cooldownUntilMs: untilMs,
       cooldownReason: moved ? reason : (record.cooldownReason ?? reason),
       strikes: strikes ?? record.strikes,
       ...(credentialId === undefined ? {} : { credentialId }),
     });
-    if (!moved) return;
+    // A cooldown the store did not keep is not in force: announcing it would mislead.
+    if (!moved || !written) return;
     this.report({ type: 'cooldown-set', ...scope, untilMs, reason });
     this.armEnd(key, scope, 'cooldown');
   }
@@ -314,13 +318,14 @@ export class ProfileHealth {
     const strikes = record.strikes + 1;
     const periodMs = growing(this.timing.disableInitialMs, this.timing.disableMaxMs, strikes);
     const untilMs = Math.max(record.disabledUntilMs ?? 0, this.clock.now() + periodMs);
-    this.write(key, {
+    const written = this.write(key, {
       ...record,
       disabledUntilMs: untilMs,
       disabledReason: reason,
       strikes,
       ...(credentialId === undefined ? {} : { credentialId }),
     });
+    if (!written) return;
     this.report({ type: 'profile-disabled', ...scope, untilMs, reason });
     this.armEnd(key, scope, 'disabled');
   }

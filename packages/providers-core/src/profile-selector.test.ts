@@ -90,4 +90,13 @@ describe('ProfileSelector', () => {
       selector.select([candidate('A', { weight: 0 }), candidate('B', { weight: 1 })], order)?.name,
     ).toBe('B');
   });
+
+  it('rotates through a tier whose weights are all zero under random', () => {
+    const selector = new ProfileSelector('random', () => 0);
+    const candidates = [candidate('A', { weight: 0 }), candidate('B', { weight: 0 })];
+
+    const picks = [1, 2, 3].map(() => selector.select(candidates, order)?.name);
+
+    expect(picks).toEqual(['A', 'B', 'A']);
+  });
 });

@@ -46,7 +46,7 @@ export class ProfileSelector {
             left.inFlight - right.inFlight || left.totalAttempts - right.totalAttempts,
         )[0];
       case 'random':
-        return this.weighted(tier);
+        return this.weighted(tier, bestPriority, order);
     }
   }
 
@@ -62,9 +62,15 @@ export class ProfileSelector {
     return next;
   }
 
-  private weighted<T extends SelectionCandidate>(tier: readonly T[]): T | undefined {
+  private weighted<T extends SelectionCandidate>(
+    tier: readonly T[],
+    priority: number,
+    order: readonly string[],
+  ): T | undefined {
     const total = tier.reduce((sum, candidate) => sum + Math.max(0, candidate.weight), 0);
-    if (total <= 0) return tier[0];
+    // A tier whose weights are all zero asked for no shares: rotate through it rather than
+    // always picking its first profile.
+    if (total <= 0) return this.rotate(tier, priority, order);
     let point = this.random() * total;
     for (const candidate of tier) {
       point -= Math.max(0, candidate.weight);

@@ -277,6 +277,27 @@ describe('ProviderPool with misbehaving providers', () => {
       );
     });
 
+    it('announce no cooldown that the store failed to keep', async () => {
+      const store = new InMemoryHealthStore();
+      store.set = () => {
+        throw new Error('disk full');
+      };
+      const { pool, events } = poolOf(
+        [
+          profile('A', new ScriptedProvider([fails('rate_limit', 5_000)]), { priority: 1 }),
+          profile('B', healthy(), { priority: 2 }),
+        ],
+        { healthStore: store },
+      );
+
+      await timed(call(pool));
+
+      expect(events.filter((event) => event.type === 'cooldown-set')).toEqual([]);
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'health-store-error', operation: 'set' }),
+      );
+    });
+
     it('do not turn a delivered answer into a failure when a write fails', async () => {
       const store = new InMemoryHealthStore();
       store.set('model:A:model-A', { strikes: 2 } satisfies HealthRecord);
