@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { ConversationStore } from './store/conversation-store.js';
+import type { RunStore } from './store/run-store.js';
 import type { ServerErrorCode } from '@clawgate/protocol';
 import {
   DeadlineExceededError,
@@ -59,6 +61,10 @@ interface Run {
 /** Options for `AgentRunner`. */
 export interface AgentRunnerOptions {
   pool: ProviderPool;
+  /** Where conversations live; a turn reads its history and stores its exchange there. */
+  conversations: ConversationStore;
+  /** Where run records live. */
+  runRecords: RunStore;
   /** How long finished runs stay readable by `agent.wait`, in ms. Default 600 000. */
   retainRunsMs?: number;
   /** How long an idempotency key keeps returning its run, in ms. Default 600 000. */
@@ -112,20 +118,23 @@ export function toTurnError(thrown: unknown): { error: TurnError; partial: boole
 /**
  * Runs agent turns: each turn streams from the pool and is reported as `agent.event`
  * notifications. Turns on one conversation run one at a time, in order.
- * TODO: conversations live in memory and are lost on restart; they need the embedded store
- * before anyone relies on history across restarts.
+ * A turn's user message and answer are stored together once it is done, so a failed or
+ * interrupted turn leaves the conversation as it was; its run record keeps the message.
  */
 export class AgentRunner {
   private readonly pool: ProviderPool;
   private readonly retainRunsMs: number;
   private readonly runs = new Map<string, Run>();
-  private readonly conversations = new Map<string, ChatMessage[]>();
+  private readonly conversations: ConversationStore;
+  private readonly runRecords: RunStore;
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly idempotencyWindowMs: number;
   private readonly runsByIdempotencyKey = new Map<string, { runId: string; atMs: number }>();
 
   constructor(options: AgentRunnerOptions) {
     this.pool = options.pool;
+    this.conversations = options.conversations;
+    this.runRecords = options.runRecords;
     this.retainRunsMs = options.retainRunsMs ?? 600_000;
     this.idempotencyWindowMs = options.idempotencyWindowMs ?? 600_000;
   }
@@ -144,6 +153,12 @@ export class AgentRunner {
     }
 
     const runId = randomUUID();
+    this.runRecords.start({
+      runId,
+      owner,
+      sessionKey: options.sessionKey,
+      message: options.message,
+    });
     if (idempotencyKey) this.rememberIdempotencyKey(idempotencyKey, runId);
     const controller = new AbortController();
     const sessionKey = scoped(owner, options.sessionKey);
@@ -239,8 +254,9 @@ export class AgentRunner {
     const send = (type: string, fields: Record<string, unknown> = {}): void => {
       sink.emit('agent.event', { runId: run.id, sessionKey, type, ...fields });
     };
-    const conversation = scoped(options.owner, sessionKey);
-    const history = this.conversations.get(conversation) ?? [];
+    const history: ChatMessage[] = this.conversations
+      .messages(options.owner, sessionKey)
+      .map(({ id: _id, createdAt: _createdAt, ...message }) => message as ChatMessage);
     const messages: ChatMessage[] = [...history, { role: 'user', content: message }];
     let text = '';
     let profile = '';
@@ -265,12 +281,17 @@ export class AgentRunner {
           finishReason = event.finishReason;
         }
       }
-      this.conversations.set(conversation, [...messages, { role: 'assistant', content: text }]);
+      this.conversations.append(options.owner, sessionKey, [
+        { role: 'user', content: message },
+        { role: 'assistant', content: text },
+      ]);
       run.result = { runId: run.id, status: 'done', text, usage, profile };
+      this.runRecords.finish(run.id, { status: 'done', profile, usage });
       send('done', { text, finishReason, usage, profile });
     } catch (thrown) {
       const { error, partial } = toTurnError(thrown);
       run.result = { runId: run.id, status: 'error', text, error };
+      this.runRecords.finish(run.id, { status: 'error', error });
       send('error', { error, partial });
     }
     return run.result;

@@ -2,12 +2,18 @@ import { Gateway, type GatewayEvent } from '@clawgate/gateway';
 import { ProviderPool, type PoolEvent } from '@clawgate/providers-core';
 import type { UpstreamSimulator } from '@clawgate/upstream-sim';
 import { AgentRunner } from './agent-runner.js';
+import { join } from 'node:path';
 import { ConfigError } from './config-error.js';
+import { ConversationStore } from './store/conversation-store.js';
+import { openDatabase } from './store/database.js';
+import { RunStore } from './store/run-store.js';
+import { SqliteHealthStore } from './store/sqlite-health-store.js';
 import { MIN_TOKEN_LENGTH, type Config, type ProfileConfig } from './config-schema.js';
 import { isLoopbackHost } from './is-loopback.js';
 import { LogThrottle } from './log-throttle.js';
 import { createLogger, type Logger } from './logger.js';
 import { registerMethods } from './methods.js';
+import { registerSessionsMethods } from './sessions-methods.js';
 import { buildPoolProfiles } from './provider-registry.js';
 import { profilesFromEnv } from './profiles-from-env.js';
 import { resolveConfig } from './resolve-config.js';
@@ -196,7 +202,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const { profiles, simulator } = await chooseProfiles(config, env, logger, source.kind === 'file');
   const failover = config.providers.failover;
+  // Conversations, run records and profile health, in one SQLite file of the state directory.
+  const database = openDatabase(join(stateDirectory, 'clawgate.db'));
+  const runRecords = new RunStore(database);
+  const interrupted = runRecords.markInterrupted();
+  if (interrupted > 0) {
+    logger.warn(
+      { runs: interrupted },
+      'runs that were running when the server stopped are marked interrupted',
+    );
+  }
   const pool = new ProviderPool({
+    healthStore: new SqliteHealthStore(database),
     profiles: buildPoolProfiles(profiles),
     strategy: failover.strategy,
     maxAttempts: failover.enabled ? failover.max_attempts : 1,
@@ -210,7 +227,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     cooldowns: { disableInitialMs: failover.default_cooldown_seconds * 1000 },
     onEvent: (event) => logPoolEvent(logger, event),
   });
-  const runner = new AgentRunner({ pool });
+  const conversations = new ConversationStore(database);
+  const runner = new AgentRunner({ pool, conversations, runRecords });
 
   const gateway = new Gateway({
     host,
@@ -223,9 +241,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     onEvent: (event) => logGatewayEvent(logger, event),
   });
   registerMethods({ gateway, pool, runner });
+  registerSessionsMethods({ gateway, conversations });
 
   // Ready means RPCs work: the methods are registered and some profile can take a turn.
-  gateway.setReady(() => pool.snapshot().some((profile) => profile.state === 'ok'));
+  gateway.setReady(
+    () => database.open && pool.snapshot().some((profile) => profile.state === 'ok'),
+  );
   const address = await gateway.listen();
   const url = `ws://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
   logger.info({ url, profiles: profiles.map((profile) => profile.name) }, 'clawgate is listening');
@@ -251,6 +272,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         }
         await gateway.close();
         pool.close();
+        // Every write is committed as it happens; closing checkpoints the WAL into the file.
+        database.close();
         await simulator?.close();
       })();
       return closing;

@@ -10,6 +10,7 @@ export * from './protocol-version.js';
 export * from './providers-status-method.js';
 export * from './rpc-error.js';
 export * from './server-error-codes.js';
+export * from './sessions-methods.js';
 export * from './shutdown-notification.js';
 export * from './status-method.js';
 export * from './to-wire-error.js';

@@ -44,6 +44,11 @@ describe('methods', () => {
       'agent.wait': { runId: 'r' },
       'agent.abort': { runId: 'r' },
       'providers.status': {},
+      'sessions.list': {},
+      'sessions.get': { sessionKey: 'k' },
+      'sessions.history': { sessionKey: 'k' },
+      'sessions.reset': { sessionKey: 'k' },
+      'sessions.delete': { sessionKey: 'k' },
     };
     for (const [name, params] of Object.entries(valid)) {
       const schema = methods[name as keyof typeof methods].params;

@@ -11,6 +11,16 @@ import { connectParamsSchema, connectedParamsSchema } from './connect-method.js'
 import { healthParamsSchema, healthResultSchema } from './health-method.js';
 import { statusParamsSchema, statusResultSchema } from './status-method.js';
 import {
+  sessionKeyParamsSchema,
+  sessionSummarySchema,
+  sessionsDeleteResultSchema,
+  sessionsHistoryParamsSchema,
+  sessionsHistoryResultSchema,
+  sessionsListParamsSchema,
+  sessionsListResultSchema,
+  sessionsResetResultSchema,
+} from './sessions-methods.js';
+import {
   providersStatusParamsSchema,
   providersStatusResultSchema,
 } from './providers-status-method.js';
@@ -33,6 +43,11 @@ export const methods = {
   'agent.wait': { params: agentWaitParamsSchema, result: agentWaitResultSchema },
   'agent.abort': { params: agentAbortParamsSchema, result: agentAbortResultSchema },
   'providers.status': { params: providersStatusParamsSchema, result: providersStatusResultSchema },
+  'sessions.list': { params: sessionsListParamsSchema, result: sessionsListResultSchema },
+  'sessions.get': { params: sessionKeyParamsSchema, result: sessionSummarySchema },
+  'sessions.history': { params: sessionsHistoryParamsSchema, result: sessionsHistoryResultSchema },
+  'sessions.reset': { params: sessionKeyParamsSchema, result: sessionsResetResultSchema },
+  'sessions.delete': { params: sessionKeyParamsSchema, result: sessionsDeleteResultSchema },
 } as const satisfies Record<string, MethodSchemas>;
 
 /** Name of a method in {@link methods}. */

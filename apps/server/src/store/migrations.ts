@@ -1,0 +1,46 @@
+/**
+ * The schema, one migration per version, applied in order inside a transaction. The database's
+ * `user_version` says which have run. Append only: a shipped migration never changes.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: conversations and their messages.
+  `CREATE TABLE conversations (
+     owner TEXT NOT NULL,
+     session_key TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     metadata TEXT NOT NULL DEFAULT '{}',
+     PRIMARY KEY (owner, session_key)
+   );
+   CREATE TABLE messages (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     owner TEXT NOT NULL,
+     session_key TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant', 'tool')),
+     content TEXT NOT NULL,
+     tool_calls TEXT,
+     tool_call_id TEXT,
+     created_at INTEGER NOT NULL,
+     FOREIGN KEY (owner, session_key) REFERENCES conversations (owner, session_key)
+       ON DELETE CASCADE
+   );
+   CREATE INDEX messages_by_conversation ON messages (owner, session_key, id);`,
+  // 2: run records and profile health.
+  `CREATE TABLE runs (
+     run_id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     session_key TEXT NOT NULL,
+     message TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('running', 'done', 'error', 'interrupted')),
+     profile TEXT,
+     usage TEXT,
+     error TEXT,
+     started_at INTEGER NOT NULL,
+     ended_at INTEGER
+   );
+   CREATE INDEX runs_by_conversation ON runs (owner, session_key, started_at);
+   CREATE TABLE profile_health (
+     key TEXT PRIMARY KEY,
+     record TEXT NOT NULL
+   );`,
+];
