@@ -65,6 +65,8 @@ export interface AgentRunnerOptions {
   conversations: ConversationStore;
   /** Where run records live. */
   runRecords: RunStore;
+  /** Told after a turn stored its exchange in a conversation. */
+  onConversationUpdated?: (owner: string, sessionKey: string) => void;
   /** How long finished runs stay readable by `agent.wait`, in ms. Default 600 000. */
   retainRunsMs?: number;
   /** How long an idempotency key keeps returning its run, in ms. Default 600 000. */
@@ -127,6 +129,7 @@ export class AgentRunner {
   private readonly runs = new Map<string, Run>();
   private readonly conversations: ConversationStore;
   private readonly runRecords: RunStore;
+  private readonly onConversationUpdated: AgentRunnerOptions['onConversationUpdated'];
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly idempotencyWindowMs: number;
   private readonly runsByIdempotencyKey = new Map<string, { runId: string; atMs: number }>();
@@ -135,6 +138,7 @@ export class AgentRunner {
     this.pool = options.pool;
     this.conversations = options.conversations;
     this.runRecords = options.runRecords;
+    this.onConversationUpdated = options.onConversationUpdated;
     this.retainRunsMs = options.retainRunsMs ?? 600_000;
     this.idempotencyWindowMs = options.idempotencyWindowMs ?? 600_000;
   }
@@ -287,6 +291,7 @@ export class AgentRunner {
       ]);
       run.result = { runId: run.id, status: 'done', text, usage, profile };
       this.runRecords.finish(run.id, { status: 'done', profile, usage });
+      this.onConversationUpdated?.(options.owner, sessionKey);
       send('done', { text, finishReason, usage, profile });
     } catch (thrown) {
       const { error, partial } = toTurnError(thrown);

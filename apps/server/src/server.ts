@@ -13,6 +13,7 @@ import { isLoopbackHost } from './is-loopback.js';
 import { LogThrottle } from './log-throttle.js';
 import { createLogger, type Logger } from './logger.js';
 import { registerMethods } from './methods.js';
+import { SessionsFeed } from './sessions-feed.js';
 import { registerSessionsMethods } from './sessions-methods.js';
 import { buildPoolProfiles } from './provider-registry.js';
 import { profilesFromEnv } from './profiles-from-env.js';
@@ -228,7 +229,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     onEvent: (event) => logPoolEvent(logger, event),
   });
   const conversations = new ConversationStore(database);
-  const runner = new AgentRunner({ pool, conversations, runRecords });
+  // The feed needs the gateway, which is made below; turns cannot end before it exists.
+  let feed: SessionsFeed | undefined;
+  const runner = new AgentRunner({
+    pool,
+    conversations,
+    runRecords,
+    onConversationUpdated: (owner, sessionKey) => feed?.publish(owner, sessionKey, 'updated'),
+  });
 
   const gateway = new Gateway({
     host,
@@ -241,7 +249,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     onEvent: (event) => logGatewayEvent(logger, event),
   });
   registerMethods({ gateway, pool, runner });
-  registerSessionsMethods({ gateway, conversations });
+  feed = new SessionsFeed(gateway);
+  registerSessionsMethods({ gateway, conversations, feed });
 
   // Ready means RPCs work: the methods are registered and some profile can take a turn.
   gateway.setReady(

@@ -1,5 +1,6 @@
 import type { Gateway } from '@clawgate/gateway';
 import { RpcError, methods } from '@clawgate/protocol';
+import type { SessionsFeed } from './sessions-feed.js';
 import type { ConversationStore, StoredMessage } from './store/conversation-store.js';
 
 const DEFAULT_LIST_LIMIT = 50;
@@ -41,15 +42,24 @@ function toWire(message: StoredMessage) {
 }
 
 /**
- * Registers `sessions.list`, `sessions.get`, `sessions.history`, `sessions.reset` and
- * `sessions.delete`. Each reads or changes only the caller's own conversations, and reading
+ * Registers `sessions.subscribe`, `sessions.list`, `sessions.get`, `sessions.history`,
+ * `sessions.reset` and `sessions.delete`. Each reads or changes only the caller's own conversations, and reading
  * never creates one.
  */
 export function registerSessionsMethods(options: {
   gateway: Gateway;
   conversations: ConversationStore;
+  feed: SessionsFeed;
 }): void {
-  const { gateway, conversations } = options;
+  const { gateway, conversations, feed } = options;
+
+  gateway.method('sessions.subscribe', {
+    params: methods['sessions.subscribe'].params,
+    handler: async (_params, context) => {
+      feed.subscribe(context.principal, context.session.id);
+      return { subscribed: true as const };
+    },
+  });
 
   gateway.method('sessions.list', {
     params: methods['sessions.list'].params,
@@ -108,6 +118,7 @@ export function registerSessionsMethods(options: {
       if (!conversations.reset(context.principal, params.sessionKey)) {
         throw notFound(params.sessionKey);
       }
+      feed.publish(context.principal, params.sessionKey, 'reset');
       return { sessionKey: params.sessionKey, reset: true as const };
     },
   });
@@ -118,6 +129,7 @@ export function registerSessionsMethods(options: {
       if (!conversations.delete(context.principal, params.sessionKey)) {
         throw notFound(params.sessionKey);
       }
+      feed.publish(context.principal, params.sessionKey, 'deleted');
       return { sessionKey: params.sessionKey, deleted: true as const };
     },
   });

@@ -243,6 +243,34 @@ describe('runs', () => {
     await client.close();
   });
 
+  it('tells subscribed clients of the same token when a conversation changes, and no one else', async () => {
+    simulator.script(UPSTREAM_KEY, { kind: 'ok', fixture: 'openai-chat-text' }, { sticky: true });
+    const subscriber = await GatewayClient.connect({ url: server.url, token: TOKEN });
+    const bystander = await GatewayClient.connect({ url: server.url, token: TOKEN });
+    const otherToken = await GatewayClient.connect({ url: server.url, token: OTHER_TOKEN });
+    const heard: Record<string, unknown[]> = { subscriber: [], bystander: [], otherToken: [] };
+    subscriber.on('sessions.changed', (params) => heard.subscriber?.push(params));
+    bystander.on('sessions.changed', (params) => heard.bystander?.push(params));
+    otherToken.on('sessions.changed', (params) => heard.otherToken?.push(params));
+    await subscriber.request('sessions.subscribe');
+    await otherToken.request('sessions.subscribe');
+
+    const { runId } = await bystander.request('agent', { message: 'hi', sessionKey: 'feed' });
+    await bystander.request('agent.wait', { runId, timeoutMs: 10_000 });
+    await bystander.request('sessions.reset', { sessionKey: 'feed' });
+    await bystander.request('sessions.delete', { sessionKey: 'feed' });
+    await until(() => (heard.subscriber?.length ?? 0) === 3);
+
+    expect(heard.subscriber).toEqual([
+      { sessionKey: 'feed', change: 'updated', seq: expect.any(Number) },
+      { sessionKey: 'feed', change: 'reset', seq: expect.any(Number) },
+      { sessionKey: 'feed', change: 'deleted', seq: expect.any(Number) },
+    ]);
+    expect(heard.bystander).toEqual([]);
+    expect(heard.otherToken).toEqual([]);
+    await Promise.all([subscriber.close(), bystander.close(), otherToken.close()]);
+  });
+
   it('answers agent.abort of an unknown run with NOT_FOUND', async () => {
     const client = await GatewayClient.connect({ url: server.url, token: TOKEN });
 

@@ -49,6 +49,7 @@ describe('methods', () => {
       'sessions.history': { sessionKey: 'k' },
       'sessions.reset': { sessionKey: 'k' },
       'sessions.delete': { sessionKey: 'k' },
+      'sessions.subscribe': {},
     };
     for (const [name, params] of Object.entries(valid)) {
       const schema = methods[name as keyof typeof methods].params;

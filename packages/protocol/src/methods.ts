@@ -19,6 +19,8 @@ import {
   sessionsListParamsSchema,
   sessionsListResultSchema,
   sessionsResetResultSchema,
+  sessionsSubscribeParamsSchema,
+  sessionsSubscribeResultSchema,
 } from './sessions-methods.js';
 import {
   providersStatusParamsSchema,
@@ -48,6 +50,10 @@ export const methods = {
   'sessions.history': { params: sessionsHistoryParamsSchema, result: sessionsHistoryResultSchema },
   'sessions.reset': { params: sessionKeyParamsSchema, result: sessionsResetResultSchema },
   'sessions.delete': { params: sessionKeyParamsSchema, result: sessionsDeleteResultSchema },
+  'sessions.subscribe': {
+    params: sessionsSubscribeParamsSchema,
+    result: sessionsSubscribeResultSchema,
+  },
 } as const satisfies Record<string, MethodSchemas>;
 
 /** Name of a method in {@link methods}. */

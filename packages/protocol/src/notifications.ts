@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { agentEventSchema } from './agent-event.js';
 import { connectedParamsSchema } from './connect-method.js';
 import { shutdownParamsSchema } from './shutdown-notification.js';
+import { sessionsChangedParamsSchema } from './sessions-methods.js';
 
 /**
  * Every server-to-client notification of the protocol with its params schema, keyed by
@@ -11,6 +12,7 @@ export const notifications = {
   connected: connectedParamsSchema,
   'agent.event': agentEventSchema,
   shutdown: shutdownParamsSchema,
+  'sessions.changed': sessionsChangedParamsSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** Name of a notification in {@link notifications}. */

@@ -66,3 +66,16 @@ export const sessionsDeleteResultSchema = z.object({
   sessionKey: z.string(),
   deleted: z.literal(true),
 });
+
+/** Params of `sessions.subscribe`: from now on, this session gets `sessions.changed`. */
+export const sessionsSubscribeParamsSchema = z.strictObject({});
+
+/** Result of `sessions.subscribe`. */
+export const sessionsSubscribeResultSchema = z.object({ subscribed: z.literal(true) });
+
+/** Params of the `sessions.changed` notification: one of the caller's conversations changed. */
+export const sessionsChangedParamsSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  sessionKey: z.string(),
+  change: z.enum(['updated', 'reset', 'deleted']),
+});
