@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationStore } from './store/conversation-store.js';
 import type { RunStore } from './store/run-store.js';
+import { ToolRegistry } from './tools/tool-registry.js';
 import type { ServerErrorCode } from '@clawgate/protocol';
 import {
   DeadlineExceededError,
@@ -8,6 +9,7 @@ import {
   isProvidersUnavailableError,
   type ChatMessage,
   type PoolStreamEvent,
+  type ToolCall,
   type ProviderPool,
   type Usage,
 } from '@clawgate/providers-core';
@@ -67,6 +69,10 @@ export interface AgentRunnerOptions {
   runRecords: RunStore;
   /** Told after a turn stored its exchange in a conversation. */
   onConversationUpdated?: (owner: string, sessionKey: string) => void;
+  /** Tools the model may call. Default: none. */
+  tools?: ToolRegistry;
+  /** Most model calls one turn makes while it calls tools. Default 8. */
+  maxToolSteps?: number;
   /** How long finished runs stay readable by `agent.wait`, in ms. Default 600 000. */
   retainRunsMs?: number;
   /** How long an idempotency key keeps returning its run, in ms. Default 600 000. */
@@ -79,6 +85,14 @@ const MAX_IDEMPOTENCY_KEYS = 10_000;
 /** A key that belongs to one owner: the same name from two tokens never collides. */
 const scoped = (owner: string, key: string): string => `${owner}\u0000${key}`;
 
+/** A turn kept asking for tools past the step limit. */
+export class StepLimitReached extends Error {
+  constructor(readonly maxToolSteps: number) {
+    super(`the model was still calling tools after ${maxToolSteps} steps`);
+    this.name = 'StepLimitReached';
+  }
+}
+
 /** Why a turn was aborted when the server shut down before it finished. */
 export class ShutdownAbort extends Error {
   constructor() {
@@ -89,6 +103,9 @@ export class ShutdownAbort extends Error {
 
 /** Maps a pool failure to the error a client sees; messages never carry credentials. */
 export function toTurnError(thrown: unknown): { error: TurnError; partial: boolean } {
+  if (thrown instanceof StepLimitReached) {
+    return { error: { code: 'STEP_LIMIT', message: thrown.message }, partial: true };
+  }
   if (isProvidersUnavailableError(thrown)) {
     return {
       error: {
@@ -130,6 +147,8 @@ export class AgentRunner {
   private readonly conversations: ConversationStore;
   private readonly runRecords: RunStore;
   private readonly onConversationUpdated: AgentRunnerOptions['onConversationUpdated'];
+  private readonly tools: ToolRegistry;
+  private readonly maxToolSteps: number;
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly idempotencyWindowMs: number;
   private readonly runsByIdempotencyKey = new Map<string, { runId: string; atMs: number }>();
@@ -139,6 +158,8 @@ export class AgentRunner {
     this.conversations = options.conversations;
     this.runRecords = options.runRecords;
     this.onConversationUpdated = options.onConversationUpdated;
+    this.tools = options.tools ?? new ToolRegistry();
+    this.maxToolSteps = options.maxToolSteps ?? 8;
     this.retainRunsMs = options.retainRunsMs ?? 600_000;
     this.idempotencyWindowMs = options.idempotencyWindowMs ?? 600_000;
   }
@@ -260,35 +281,58 @@ export class AgentRunner {
     };
     const history: ChatMessage[] = this.conversations
       .messages(options.owner, sessionKey)
-      .map(({ id: _id, createdAt: _createdAt, ...message }) => message as ChatMessage);
-    const messages: ChatMessage[] = [...history, { role: 'user', content: message }];
+      .map(({ id: _id, createdAt: _createdAt, ...stored }) => stored as ChatMessage);
+    // Every message this turn adds, stored together once the turn is done.
+    const added: ChatMessage[] = [{ role: 'user', content: message }];
+    const tools = this.tools.size > 0 ? this.tools.definitions() : undefined;
     let text = '';
     let profile = '';
-    let usage: Usage = { inputTokens: 0, outputTokens: 0 };
+    const usage: Usage = { inputTokens: 0, outputTokens: 0 };
     let finishReason = 'stop';
 
     send('start');
     try {
-      for await (const event of this.pool.stream(
-        { messages },
-        {
-          signal: run.controller.signal,
-          conversationKey: sessionKey,
-          ...(options.model ? { model: options.model } : {}),
-        },
-      )) {
-        const update = this.forward(event, send);
-        if (event.type === 'text-delta') text += event.text;
-        if (update.profile) profile = update.profile;
-        if (event.type === 'finish') {
-          usage = event.usage;
-          finishReason = event.finishReason;
+      for (let step = 1; ; step += 1) {
+        const toolCalls: ToolCall[] = [];
+        let stepText = '';
+        for await (const event of this.pool.stream(
+          { messages: [...history, ...added], ...(tools ? { tools } : {}) },
+          {
+            signal: run.controller.signal,
+            conversationKey: sessionKey,
+            ...(options.model ? { model: options.model } : {}),
+          },
+        )) {
+          const update = this.forward(event, send);
+          if (event.type === 'text-delta') stepText += event.text;
+          if (event.type === 'tool-call') toolCalls.push(event.toolCall);
+          if (update.profile) profile = update.profile;
+          if (event.type === 'finish') {
+            usage.inputTokens += event.usage.inputTokens;
+            usage.outputTokens += event.usage.outputTokens;
+            finishReason = event.finishReason;
+          }
+        }
+        text += stepText;
+        if (toolCalls.length === 0) {
+          added.push({ role: 'assistant', content: stepText });
+          break;
+        }
+
+        // The model asked for tools: run them and give it their results, in call order.
+        added.push({ role: 'assistant', content: stepText, toolCalls });
+        if (step >= this.maxToolSteps) throw new StepLimitReached(this.maxToolSteps);
+        for (const toolCall of toolCalls) {
+          const result = await this.tools.execute(toolCall, run.controller.signal);
+          send('tool_result', {
+            toolCallId: toolCall.id,
+            content: result.content,
+            isError: result.isError,
+          });
+          added.push({ role: 'tool', toolCallId: toolCall.id, content: result.content });
         }
       }
-      this.conversations.append(options.owner, sessionKey, [
-        { role: 'user', content: message },
-        { role: 'assistant', content: text },
-      ]);
+      this.conversations.append(options.owner, sessionKey, added);
       run.result = { runId: run.id, status: 'done', text, usage, profile };
       this.runRecords.finish(run.id, { status: 'done', profile, usage });
       this.onConversationUpdated?.(options.owner, sessionKey);

@@ -19,6 +19,13 @@ export const agentEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     ...agentEventBase,
+    type: z.literal('tool_result'),
+    toolCallId: z.string(),
+    content: z.string(),
+    isError: z.boolean(),
+  }),
+  z.object({
+    ...agentEventBase,
     type: z.literal('failover'),
     from: z.string(),
     to: z.string(),

@@ -17,6 +17,7 @@ export const SERVER_ERROR_CODES = [
   'HANDSHAKE_TIMEOUT',
   'UPSTREAM_FAILED',
   'DEADLINE_EXCEEDED',
+  'STEP_LIMIT',
 ] as const;
 
 /** A stable, machine-readable server error, carried in `error.data.code`. */
@@ -44,6 +45,8 @@ export const SERVER_ERROR_NUMBERS = {
   UPSTREAM_FAILED: -32010,
   /** The server's own deadline for the call passed; not the caller's cancellation. */
   DEADLINE_EXCEEDED: -32011,
+  /** A turn was still calling tools at its step limit. */
+  STEP_LIMIT: -32012,
 } as const satisfies Record<ServerErrorCode, number>;
 
 /** Type guard: whether a value is one of the {@link ServerErrorCode} strings. */
