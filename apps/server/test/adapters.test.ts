@@ -1,5 +1,3 @@
-import { AnthropicProvider } from '@clawgate/provider-anthropic';
-import { OpenAIProvider } from '@clawgate/provider-openai';
 import {
   isProviderError,
   type ChatProvider,
@@ -14,6 +12,7 @@ import {
   type FixtureName,
 } from '@clawgate/upstream-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { simulatedAdapter, type WireKind } from './support/simulated-adapter.js';
 
 let simulator: UpstreamSimulator;
 
@@ -28,14 +27,10 @@ beforeEach(() => {
   simulator.clearRequests();
 });
 
-type Kind = 'openai' | 'anthropic';
+type Kind = WireKind;
 
-function adapter(kind: Kind, apiKey: string, requestTimeoutMs?: number): ChatProvider {
-  const timeout = requestTimeoutMs === undefined ? {} : { requestTimeoutMs };
-  return kind === 'openai'
-    ? new OpenAIProvider({ apiKey, baseURL: simulator.openaiBaseUrl, ...timeout })
-    : new AnthropicProvider({ apiKey, baseURL: simulator.anthropicBaseUrl, ...timeout });
-}
+const adapter = (kind: Kind, apiKey: string, requestTimeoutMs?: number): ChatProvider =>
+  simulatedAdapter(simulator, kind, apiKey, requestTimeoutMs);
 
 const request = { model: 'test-model', messages: [{ role: 'user' as const, content: 'hello' }] };
 

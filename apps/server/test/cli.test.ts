@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { freePort } from './support/loopback.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -201,16 +202,6 @@ describe('pnpm start and pnpm serve', () => {
     }
   }, 90_000);
 });
-
-/** A port that was free a moment ago, for a configuration file that must name one. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 /** Starts `clawgate start` as a child process and waits until it is listening. */
 async function startServerProcess(args: string[], env: NodeJS.ProcessEnv) {

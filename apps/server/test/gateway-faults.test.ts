@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { startServer, type RunningServer } from '../src/server.js';
+import { connectWhenListening, freePort, until } from './support/loopback.js';
 
 /**
  * The server under faults, with real sockets: links that drop mid-turn, aborts, repeated
@@ -76,14 +77,6 @@ function collectEvents(client: { on: GatewayClient['on'] }): AgentEvent[] {
   const events: AgentEvent[] = [];
   client.on('agent.event', (params) => events.push(params as AgentEvent));
   return events;
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const textOf = (events: readonly AgentEvent[], runId: string): string =>
@@ -329,7 +322,7 @@ describe('shutdown', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
-      const client = await connectWhenListening(`ws://127.0.0.1:${port}`);
+      const client = await connectWhenListening(`ws://127.0.0.1:${port}`, TOKEN);
       const events = collectEvents(client);
       const shutdowns: unknown[] = [];
       client.on('shutdown', (params) => shutdowns.push(params));
@@ -367,7 +360,7 @@ describe('a second shutdown signal', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
-      const client = await connectWhenListening(`ws://127.0.0.1:${port}`);
+      const client = await connectWhenListening(`ws://127.0.0.1:${port}`, TOKEN);
       const events = collectEvents(client);
       const shutdowns: unknown[] = [];
       client.on('shutdown', (params) => shutdowns.push(params));
@@ -391,25 +384,3 @@ describe('a second shutdown signal', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
-
-/** Connects once the child server listens, retrying refused connections for up to 10 s. */
-async function connectWhenListening(url: string): Promise<GatewayClient> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      return await GatewayClient.connect({ url, token: TOKEN });
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}

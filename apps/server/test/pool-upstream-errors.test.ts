@@ -1,5 +1,3 @@
-import { AnthropicProvider } from '@clawgate/provider-anthropic';
-import { OpenAIProvider } from '@clawgate/provider-openai';
 import {
   isProviderError,
   ProviderPool,
@@ -14,6 +12,7 @@ import {
   type FixtureName,
 } from '@clawgate/upstream-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { simulatedAdapter, type WireKind } from './support/simulated-adapter.js';
 
 /**
  * Every recorded upstream error, driven end to end: the official SDK meets it over real HTTP,
@@ -32,13 +31,10 @@ beforeEach(() => {
   simulator.clearRequests();
 });
 
-type Kind = 'openai' | 'anthropic';
+type Kind = WireKind;
 
-function adapter(kind: Kind, apiKey: string): ChatProvider {
-  return kind === 'openai'
-    ? new OpenAIProvider({ apiKey, baseURL: simulator.openaiBaseUrl })
-    : new AnthropicProvider({ apiKey, baseURL: simulator.anthropicBaseUrl });
-}
+const adapter = (kind: Kind, apiKey: string): ChatProvider =>
+  simulatedAdapter(simulator, kind, apiKey);
 
 /** What the table expects of the primary profile after one failure of each reason. */
 const EXPECTED: Partial<Record<FailoverReason, { failsOver: boolean; stateAfter: string }>> = {

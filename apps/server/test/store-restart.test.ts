@@ -1,14 +1,14 @@
-import { GatewayClient } from '@clawgate/client';
+import type { GatewayClient } from '@clawgate/client';
 import { recordedText, UpstreamSimulator } from '@clawgate/upstream-sim';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/database.js';
 import { RunStore } from '../src/store/run-store.js';
+import { connectWhenListening, freePort, until } from './support/loopback.js';
 
 /**
  * The embedded store across real restarts of a server process: conversations continue, and a
@@ -29,15 +29,6 @@ afterAll(async () => {
   await simulator.close();
   rmSync(directory, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 function writeConfig(name: string, port: number): string {
   const path = join(directory, `${name}.json`);
@@ -72,24 +63,8 @@ async function startChild(
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   const exited = new Promise((resolve) => child.on('exit', resolve));
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      const client = await GatewayClient.connect({ url: `ws://127.0.0.1:${port}`, token: TOKEN });
-      return { child, client, exited };
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  const client = await connectWhenListening(`ws://127.0.0.1:${port}`, TOKEN);
+  return { child, client, exited };
 }
 
 type Delta = { type: string; runId: string };

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from './clock.js';
+import { positiveInteger } from './option-checks.js';
 
 /** Breaker state. Fields that cannot coexist live in different variants. */
 export type BreakerState =
@@ -28,13 +29,6 @@ export interface CircuitBreakerOptions {
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new RangeError(`${name} must be a positive number, got ${String(value)}`);
-  }
-  return value;
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
   }
   return value;
 }

@@ -8,6 +8,7 @@ import { ProviderError, isProviderError } from './provider-error.js';
 import { ProviderPool } from './provider-pool.js';
 import { isProvidersUnavailableError } from './providers-unavailable-error.js';
 import type { SelectionStrategy } from './profile-selector.js';
+import { waitOrAbort } from './test-support/scripted-provider.js';
 
 /** What one upstream attempt does. Latencies are in ms of fake time. */
 type Outcome =
@@ -139,13 +140,13 @@ class CheckedProvider implements ChatProvider {
     try {
       if (!planned) return;
       if (planned.kind === 'stall') {
-        await waitFor(Number.POSITIVE_INFINITY, options.signal);
+        await waitOrAbort(Number.POSITIVE_INFINITY, options.signal);
         return;
       }
       if (planned.kind === 'throw-raw') {
         throw { status: planned.status, message: `raw ${planned.status}` };
       }
-      await waitFor(planned.latencyMs, options.signal);
+      await waitOrAbort(planned.latencyMs, options.signal);
       if (planned.kind === 'fail') {
         throw new ProviderError(`scripted ${planned.reason}`, {
           reason: planned.reason,
@@ -154,7 +155,7 @@ class CheckedProvider implements ChatProvider {
       }
       yield { type: 'metadata', responseId: 'scripted' };
       yield { type: 'text-delta', text: 'hello' };
-      await waitFor(planned.latencyMs, options.signal);
+      await waitOrAbort(planned.latencyMs, options.signal);
       if (planned.kind === 'fail-after-content') {
         throw new ProviderError(`scripted ${planned.reason}`, { reason: planned.reason });
       }
@@ -163,22 +164,6 @@ class CheckedProvider implements ChatProvider {
       if (isProbe) this.probesInFlight -= 1;
     }
   }
-}
-
-/** Waits like an SDK that honours its abort signal: an abort ends the wait with `aborted`. */
-async function waitFor(delayMs: number, signal: AbortSignal): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const timer = Number.isFinite(delayMs) ? setTimeout(resolve, delayMs) : undefined;
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-  if (signal.aborted) throw new ProviderError('Request was aborted.', { reason: 'aborted' });
 }
 
 type CallEnd =

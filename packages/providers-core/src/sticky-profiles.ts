@@ -1,3 +1,5 @@
+import { positiveInteger } from './option-checks.js';
+
 /**
  * Which profile served each conversation's last turn, for the pool's sticky mode. Bounded: past
  * `maxConversations` the conversation used least recently is forgotten.
@@ -7,11 +9,7 @@ export class StickyProfiles {
 
   /** @param maxConversations Most conversations remembered. Default 10 000. */
   constructor(private readonly maxConversations = 10_000) {
-    if (!Number.isInteger(maxConversations) || maxConversations <= 0) {
-      throw new RangeError(
-        `maxConversations must be a positive integer, got ${String(maxConversations)}`,
-      );
-    }
+    positiveInteger('maxConversations', maxConversations);
   }
 
   /** The profile that served the conversation last, if it is remembered. */

@@ -40,10 +40,8 @@ export class ScriptedProvider implements ChatProvider {
     for (const step of script) {
       if (step.type === 'fail') throw step.error;
       if (step.type === 'stall') {
-        await new Promise((resolve) =>
-          options.signal.addEventListener('abort', resolve, { once: true }),
-        );
-        throw new ProviderError('Request was aborted.', { reason: 'aborted' });
+        await waitOrAbort(Number.POSITIVE_INFINITY, options.signal);
+        continue;
       }
       if (step.type === 'wait') {
         await waitOrAbort(step.delayMs, options.signal);
@@ -131,10 +129,13 @@ export function snapshotOf(pool: ProviderPool, name: string): ProfileSnapshot {
   return found;
 }
 
-/** Sleeps like an upstream that takes its time, ending as `aborted` once the signal fires. */
-async function waitOrAbort(delayMs: number, signal: AbortSignal): Promise<void> {
+/**
+ * Sleeps like an upstream that takes its time (forever for `Infinity`), ending as `aborted`
+ * once the signal fires, as an SDK does.
+ */
+export async function waitOrAbort(delayMs: number, signal: AbortSignal): Promise<void> {
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, delayMs);
+    const timer = Number.isFinite(delayMs) ? setTimeout(resolve, delayMs) : undefined;
     signal.addEventListener(
       'abort',
       () => {
