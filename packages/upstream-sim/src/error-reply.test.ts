@@ -9,16 +9,7 @@ import {
   type UpstreamHttpErrorCase,
 } from './upstream-error-cases.js';
 import { UpstreamSimulator } from './upstream-simulator.js';
-
-const openaiRequest = {
-  model: 'gpt-4.1-mini',
-  messages: [{ role: 'user' as const, content: 'Hi' }],
-};
-const anthropicRequest = {
-  model: 'claude-sonnet-4-5',
-  max_tokens: 64,
-  messages: [{ role: 'user' as const, content: 'Hi' }],
-};
+import { anthropicRequest, openaiRequest, withStep } from './test-support/requests.js';
 
 const httpCases = loadUpstreamErrorCases().filter(
   (errorCase): errorCase is UpstreamHttpErrorCase => errorCase.stream !== true,
@@ -43,10 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
 });
-
-function withStep(step: SimStep): { headers: Record<string, string> } {
-  return { headers: { 'x-sim-script': JSON.stringify(step) } };
-}
 
 async function caught(work: () => Promise<unknown>): Promise<unknown> {
   try {

@@ -2,18 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { SimStep } from './sim-step.js';
 import { UpstreamSimulator } from './upstream-simulator.js';
-
-const openaiRequest = {
-  model: 'gpt-4.1-mini',
-  messages: [{ role: 'user' as const, content: 'Hi' }],
-};
-const anthropicRequest = {
-  model: 'claude-sonnet-4-5',
-  max_tokens: 64,
-  messages: [{ role: 'user' as const, content: 'Hi' }],
-};
+import { anthropicRequest, openaiRequest, withStep } from './test-support/requests.js';
 
 let sim: UpstreamSimulator;
 let openai: OpenAI;
@@ -32,10 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
 });
-
-function withStep(step: SimStep): { headers: Record<string, string> } {
-  return { headers: { 'x-sim-script': JSON.stringify(step) } };
-}
 
 describe('respondWithStep', () => {
   it('resets the socket before the headers', async () => {

@@ -4,16 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { upstreamErrorCase } from './upstream-error-cases.js';
 import { UpstreamSimulator } from './upstream-simulator.js';
-
-const openaiRequest = {
-  model: 'gpt-4.1-mini',
-  messages: [{ role: 'user' as const, content: 'Hi' }],
-};
-const anthropicRequest = {
-  model: 'claude-sonnet-4-5',
-  max_tokens: 64,
-  messages: [{ role: 'user' as const, content: 'Hi' }],
-};
+import { anthropicRequest, openaiRequest } from './test-support/requests.js';
 
 let sim: UpstreamSimulator;
 
