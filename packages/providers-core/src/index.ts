@@ -60,7 +60,12 @@ export type {
   PoolStreamEvent,
   ProfileSnapshot,
 } from './pool-types.js';
-export { ProviderPool, type PoolCallOptions, type ProviderPoolOptions } from './provider-pool.js';
+export {
+  ProviderPool,
+  type AttemptProfile,
+  type PoolCallOptions,
+  type ProviderPoolOptions,
+} from './provider-pool.js';
 export { redactSecret } from './redact.js';
 export {
   functionProvider,

@@ -333,6 +333,55 @@ describe('ProviderPool', () => {
     expect(snapshotOf(pool, 'A').state).toBe('ok');
   });
 
+  it('prepares the request for each profile it tries, with the window of that profile', async () => {
+    const alpha = new ScriptedProvider([fails('context_overflow')]);
+    const larger = new ScriptedProvider([answers('from larger')]);
+    const { pool } = createPool({
+      profiles: [
+        profile('A', alpha, { priority: 1, contextWindow: 8_000 }),
+        profile('L', larger, { priority: 2, contextWindow: 16_000 }),
+      ],
+    });
+    const seen: unknown[] = [];
+
+    const result = await call(pool, {
+      prepareRequest: (prepared, target) => {
+        seen.push(target);
+        return { ...prepared, messages: [{ role: 'user', content: `for ${target.name}` }] };
+      },
+    });
+
+    expect(result.error).toBeUndefined();
+    expect(seen).toEqual([
+      { name: 'A', model: 'model-A', contextWindow: 8_000 },
+      { name: 'L', model: 'model-L', contextWindow: 16_000 },
+    ]);
+    expect(alpha.requests).toEqual([
+      { ...request, model: 'model-A', messages: [{ role: 'user', content: 'for A' }] },
+    ]);
+    expect(larger.requests).toEqual([
+      { ...request, model: 'model-L', messages: [{ role: 'user', content: 'for L' }] },
+    ]);
+  });
+
+  it('ends the call with the error of a throwing prepareRequest and blames no profile', async () => {
+    const alpha = new ScriptedProvider([answers('unused')]);
+    const { pool } = createPool({ profiles: [profile('A', alpha)] });
+    const failure = new Error('cannot prepare');
+
+    const first = await call(pool, {
+      prepareRequest: () => {
+        throw failure;
+      },
+    });
+    const second = await call(pool);
+
+    expect(first.error).toBe(failure);
+    expect(alpha.calls).toBe(1);
+    expect(second.events).toEqual(served('A', 'unused'));
+    expect(snapshotOf(pool, 'A')).toMatchObject({ state: 'ok', inFlight: 0, breaker: 'closed' });
+  });
+
   it('lets only profiles serving the requested model take the call', async () => {
     const alpha = new ScriptedProvider([answers('from alpha')]);
     const beta = new ScriptedProvider([answers('from beta')]);

@@ -63,6 +63,20 @@ export interface PoolCallOptions {
   model?: string;
   /** Names the conversation for the pool's sticky mode; ignored when sticky is off. */
   conversationKey?: string;
+  /**
+   * Adapts the request to the profile about to be tried, e.g. to fit its context window.
+   * Called once per attempt, before the provider sees the request. Default: sent as given.
+   * It must not throw; if it does, the call ends with that error and no profile is blamed.
+   */
+  prepareRequest?: (request: PoolRequest, profile: AttemptProfile) => PoolRequest;
+}
+
+/** The profile an attempt goes to, as {@link PoolCallOptions.prepareRequest} sees it. */
+export interface AttemptProfile {
+  name: string;
+  model: string;
+  /** The profile's context window in tokens, when configured. */
+  contextWindow?: number;
 }
 
 interface ProfileRuntime {
@@ -225,11 +239,28 @@ export class ProviderPool {
           yield { type: 'failover', from, to: name, reason: error.reason, message: error.message };
         }
 
+        let prepared = request;
+        if (options.prepareRequest) {
+          const { profile } = runtime;
+          try {
+            prepared = options.prepareRequest(request, {
+              name,
+              model: profile.model,
+              ...(profile.contextWindow === undefined
+                ? {}
+                : { contextWindow: profile.contextWindow }),
+            });
+          } catch (error) {
+            runtime.breaker.release(ticket);
+            throw error;
+          }
+        }
+
         const startedAtMs = this.clock.now();
         const outcome = yield* this.attempt({
           runtime,
           ticket,
-          request,
+          request: prepared,
           callSignal: call.controller.signal,
           attemptNumber: attempts.length + 1,
           // Recorded as the answer completes, even if the caller stops reading at its finish.
