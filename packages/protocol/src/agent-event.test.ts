@@ -9,6 +9,8 @@ describe('agentEventSchema', () => {
       { ...base, type: 'start', model: 'gpt' },
       { ...base, type: 'delta', text: 'Hel' },
       { ...base, type: 'tool_call', toolCall: { id: 't', name: 'search', arguments: '{}' } },
+      { ...base, type: 'tool_result', toolCallId: 't', content: '4', isError: false },
+      { ...base, type: 'context_trimmed', profile: 'b', droppedMessages: 6 },
       { ...base, type: 'failover', from: 'a', to: 'b', reason: 'rate_limit' },
       {
         ...base,
@@ -27,6 +29,14 @@ describe('agentEventSchema', () => {
   it('rejects an unknown type and a variant missing its own members', () => {
     expect(agentEventSchema.safeParse({ ...base, type: 'progress' }).success).toBe(false);
     expect(agentEventSchema.safeParse({ ...base, type: 'delta' }).success).toBe(false);
+    expect(
+      agentEventSchema.safeParse({
+        ...base,
+        type: 'context_trimmed',
+        profile: 'b',
+        droppedMessages: 0,
+      }).success,
+    ).toBe(false);
     expect(
       agentEventSchema.safeParse({ ...base, type: 'error', error: { code: 'X', message: 'm' } })
         .success,

@@ -24,6 +24,16 @@ export const agentEventSchema = z.discriminatedUnion('type', [
     content: z.string(),
     isError: z.boolean(),
   }),
+  /**
+   * Older messages were left out of the call to fit the context window of `profile`:
+   * `droppedMessages` whole messages, the oldest ones, never part of one.
+   */
+  z.object({
+    ...agentEventBase,
+    type: z.literal('context_trimmed'),
+    profile: z.string(),
+    droppedMessages: z.number().int().positive(),
+  }),
   z.object({
     ...agentEventBase,
     type: z.literal('failover'),
