@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { ConversationStore } from './store/conversation-store.js';
 import type { RunStore } from './store/run-store.js';
 import { ToolRegistry } from './tools/tool-registry.js';
+import { fitContextWindow } from './context-window.js';
+import { repairHistory } from './repair-history.js';
 import type { ServerErrorCode } from '@clawgate/protocol';
 import {
   DeadlineExceededError,
   isProviderError,
   isProvidersUnavailableError,
+  type AttemptProfile,
   type ChatMessage,
+  type PoolRequest,
   type PoolStreamEvent,
   type ToolCall,
   type ProviderPool,
@@ -101,8 +105,20 @@ export class ShutdownAbort extends Error {
   }
 }
 
+/** A turn aborted outside a model call, e.g. while a tool ran. */
+export class TurnAborted extends Error {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof ShutdownAbort ? reason.message : 'the turn was aborted');
+    this.name = 'TurnAborted';
+  }
+}
+
 /** Maps a pool failure to the error a client sees; messages never carry credentials. */
 export function toTurnError(thrown: unknown): { error: TurnError; partial: boolean } {
+  if (thrown instanceof TurnAborted) {
+    const code = thrown.reason instanceof ShutdownAbort ? 'SHUTTING_DOWN' : 'ABORTED';
+    return { error: { code, message: thrown.message }, partial: true };
+  }
   if (thrown instanceof StepLimitReached) {
     return { error: { code: 'STEP_LIMIT', message: thrown.message }, partial: true };
   }
@@ -136,9 +152,11 @@ export function toTurnError(thrown: unknown): { error: TurnError; partial: boole
 
 /**
  * Runs agent turns: each turn streams from the pool and is reported as `agent.event`
- * notifications. Turns on one conversation run one at a time, in order.
- * A turn's user message and answer are stored together once it is done, so a failed or
- * interrupted turn leaves the conversation as it was; its run record keeps the message.
+ * notifications. Turns on one conversation run one at a time, in order; turns on different
+ * conversations run in parallel. Every step is stored as it completes: the user message when
+ * the turn starts, each model answer, each tool result. A turn that fails or is interrupted
+ * keeps what it stored; a tool call it left without a result is answered as missing when the
+ * history is next read (see `repairHistory`). An answer cut off mid-stream is not stored.
  */
 export class AgentRunner {
   private readonly pool: ProviderPool;
@@ -275,31 +293,47 @@ export class AgentRunner {
   }
 
   private async execute(run: Run, options: TurnOptions): Promise<RunResult> {
-    const { sessionKey, message, sink } = options;
+    const { owner, sessionKey, message, sink } = options;
     const send = (type: string, fields: Record<string, unknown> = {}): void => {
       sink.emit('agent.event', { runId: run.id, sessionKey, type, ...fields });
     };
-    const history: ChatMessage[] = this.conversations
-      .messages(options.owner, sessionKey)
-      .map(({ id: _id, createdAt: _createdAt, ...stored }) => stored as ChatMessage);
-    // Every message this turn adds, stored together once the turn is done.
-    const added: ChatMessage[] = [{ role: 'user', content: message }];
+    // Each step is stored as it completes, so a crash keeps everything acknowledged so far.
+    const store = (messages: ChatMessage[]): void => {
+      this.conversations.append(owner, sessionKey, messages);
+      this.onConversationUpdated?.(owner, sessionKey);
+    };
+    const history: ChatMessage[] = repairHistory(
+      this.conversations
+        .messages(owner, sessionKey)
+        .map(({ id: _id, createdAt: _createdAt, ...stored }) => stored as ChatMessage),
+    );
     const tools = this.tools.size > 0 ? this.tools.definitions() : undefined;
     let text = '';
     let profile = '';
     const usage: Usage = { inputTokens: 0, outputTokens: 0 };
     let finishReason = 'stop';
+    const prepareRequest = (request: PoolRequest, target: AttemptProfile): PoolRequest => {
+      const fitted = fitContextWindow(request, target.contextWindow);
+      if (fitted.droppedMessages > 0) {
+        send('context_trimmed', { profile: target.name, droppedMessages: fitted.droppedMessages });
+      }
+      return fitted.request;
+    };
 
     send('start');
     try {
+      const user: ChatMessage = { role: 'user', content: message };
+      store([user]);
+      history.push(user);
       for (let step = 1; ; step += 1) {
         const toolCalls: ToolCall[] = [];
         let stepText = '';
         for await (const event of this.pool.stream(
-          { messages: [...history, ...added], ...(tools ? { tools } : {}) },
+          { messages: [...history], ...(tools ? { tools } : {}) },
           {
             signal: run.controller.signal,
             conversationKey: sessionKey,
+            prepareRequest,
             ...(options.model ? { model: options.model } : {}),
           },
         )) {
@@ -314,31 +348,42 @@ export class AgentRunner {
           }
         }
         text += stepText;
-        if (toolCalls.length === 0) {
-          added.push({ role: 'assistant', content: stepText });
-          break;
-        }
+        const answer: ChatMessage =
+          toolCalls.length === 0
+            ? { role: 'assistant', content: stepText }
+            : { role: 'assistant', content: stepText, toolCalls };
+        store([answer]);
+        history.push(answer);
+        if (toolCalls.length === 0) break;
 
         // The model asked for tools: run them and give it their results, in call order.
-        added.push({ role: 'assistant', content: stepText, toolCalls });
         if (step >= this.maxToolSteps) throw new StepLimitReached(this.maxToolSteps);
         for (const toolCall of toolCalls) {
           const result = await this.tools.execute(toolCall, run.controller.signal);
+          run.controller.signal.throwIfAborted();
           send('tool_result', {
             toolCallId: toolCall.id,
             content: result.content,
             isError: result.isError,
           });
-          added.push({ role: 'tool', toolCallId: toolCall.id, content: result.content });
+          const toolResult: ChatMessage = {
+            role: 'tool',
+            toolCallId: toolCall.id,
+            content: result.content,
+          };
+          store([toolResult]);
+          history.push(toolResult);
         }
       }
-      this.conversations.append(options.owner, sessionKey, added);
       run.result = { runId: run.id, status: 'done', text, usage, profile };
       this.runRecords.finish(run.id, { status: 'done', profile, usage });
-      this.onConversationUpdated?.(options.owner, sessionKey);
       send('done', { text, finishReason, usage, profile });
     } catch (thrown) {
-      const { error, partial } = toTurnError(thrown);
+      const { error, partial } = toTurnError(
+        run.controller.signal.aborted && !isProviderError(thrown)
+          ? new TurnAborted(run.controller.signal.reason)
+          : thrown,
+      );
       run.result = { runId: run.id, status: 'error', text, error };
       this.runRecords.finish(run.id, { status: 'error', error });
       send('error', { error, partial });

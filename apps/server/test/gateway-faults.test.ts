@@ -252,9 +252,11 @@ describe('runs', () => {
     await bystander.request('agent.wait', { runId, timeoutMs: 10_000 });
     await bystander.request('sessions.reset', { sessionKey: 'feed' });
     await bystander.request('sessions.delete', { sessionKey: 'feed' });
-    await until(() => (heard.subscriber?.length ?? 0) === 3);
+    await until(() => (heard.subscriber?.length ?? 0) === 4);
 
+    // One update when the user message is stored, one when the answer is.
     expect(heard.subscriber).toEqual([
+      { sessionKey: 'feed', change: 'updated', seq: expect.any(Number) },
       { sessionKey: 'feed', change: 'updated', seq: expect.any(Number) },
       { sessionKey: 'feed', change: 'reset', seq: expect.any(Number) },
       { sessionKey: 'feed', change: 'deleted', seq: expect.any(Number) },

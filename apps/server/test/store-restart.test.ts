@@ -108,8 +108,9 @@ describe('the embedded store across restarts', () => {
       expect(history.messages.map((message) => [message.role, message.content])).toEqual([
         ['user', 'first'],
         ['assistant', recordedText('openai-chat-text')],
+        ['user', 'second'],
       ]);
-      expect(summary).toMatchObject({ sessionKey: 'work', messageCount: 2 });
+      expect(summary).toMatchObject({ sessionKey: 'work', messageCount: 3 });
       const database = openDatabase(join(directory, 'crash-state', 'clawgate.db'));
       const runs = new RunStore(database).ofConversation('token-0', 'work');
       database.close();

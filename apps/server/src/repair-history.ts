@@ -1,0 +1,41 @@
+import type { ChatMessage } from '@clawgate/providers-core';
+
+/** The result recorded for a tool call whose turn ended before the tool did. */
+export const MISSING_TOOL_RESULT = 'No result: the turn ended before this tool finished.';
+
+/**
+ * Makes a stored history safe to send to any upstream. Steps are stored as they happen, so a
+ * turn that was aborted or interrupted can leave an assistant message whose tool calls have
+ * no results. Both OpenAI and Anthropic refuse such a history, and refuse a tool result that
+ * does not answer a call of the assistant message before it. So each call without a result
+ * gets {@link MISSING_TOOL_RESULT} right after the results it has, and a result that answers
+ * no call is left out. Everything else is returned as it is, in order.
+ */
+export function repairHistory(messages: readonly ChatMessage[]): ChatMessage[] {
+  const repaired: ChatMessage[] = [];
+  // Calls of the latest assistant message that have no result yet, in call order.
+  let open: string[] = [];
+  const closeOpenCalls = (): void => {
+    for (const toolCallId of open) {
+      repaired.push({ role: 'tool', toolCallId, content: MISSING_TOOL_RESULT });
+    }
+    open = [];
+  };
+
+  for (const message of messages) {
+    if (message.role === 'tool') {
+      const index = open.indexOf(message.toolCallId);
+      if (index === -1) continue;
+      open.splice(index, 1);
+      repaired.push(message);
+      continue;
+    }
+    closeOpenCalls();
+    repaired.push(message);
+    if (message.role === 'assistant' && message.toolCalls) {
+      open = message.toolCalls.map((call) => call.id);
+    }
+  }
+  closeOpenCalls();
+  return repaired;
+}
