@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UrlAllowList } from './tools/url-allow-list.js';
 
 /** Shortest gateway token accepted, from the file or `CLAWGATE_TOKEN`. */
 export const MIN_TOKEN_LENGTH = 16;
@@ -31,6 +32,34 @@ const failoverSchema = z.strictObject({
       reset_timeout_seconds: z.number().positive().default(60),
     })
     .prefault({}),
+});
+
+const fetchUrlSchema = z.strictObject({
+  /** URLs the `fetch_url` tool may fetch; see `UrlAllowList`. Empty: the tool is off. */
+  allow: z
+    .array(z.string())
+    .default([])
+    .superRefine((entries, context) => {
+      entries.forEach((entry, index) => {
+        try {
+          new UrlAllowList([entry]);
+        } catch (error) {
+          context.addIssue({
+            code: 'custom',
+            path: [index],
+            message: (error as RangeError).message.replace(/^allow\[0\] "[^"]*" /, ''),
+          });
+        }
+      });
+    }),
+  timeout_ms: z.number().int().positive().default(10_000),
+  max_bytes: z.number().int().positive().default(100_000),
+});
+
+const toolsSchema = z.strictObject({
+  /** Most model calls one turn makes while it calls tools. */
+  max_steps: z.number().int().positive().max(100).default(8),
+  fetch_url: fetchUrlSchema.prefault({}),
 });
 
 /** The shape of `clawgate.json`. Unknown keys are errors, so a typo never passes silently. */
@@ -75,6 +104,7 @@ export const configSchema = z.strictObject({
         seen.add(profile.name);
       });
     }),
+  tools: toolsSchema.prefault({}),
   state_dir: z.string().min(1).optional(),
 });
 

@@ -37,6 +37,23 @@ describe('parseConfig', () => {
       circuit_breaker: { max_failures: 5, reset_timeout_seconds: 60 },
     });
     expect(config.providers.profiles).toEqual([]);
+    expect(config.tools).toEqual({
+      max_steps: 8,
+      fetch_url: { allow: [], timeout_ms: 10_000, max_bytes: 100_000 },
+    });
+  });
+
+  it('names a fetch_url allow entry that is not a rule, with the entry', () => {
+    expect(() =>
+      parseConfig(
+        { tools: { fetch_url: { allow: ['https://docs.test', 'ftp://files.test'] } } },
+        {},
+      ),
+    ).toThrow(
+      new ConfigError(
+        'configuration is invalid:\n  tools.fetch_url.allow[1]: must be an http or https URL (got "ftp://files.test")',
+      ),
+    );
   });
 
   it('replaces ${NAME} from the environment', () => {

@@ -14,8 +14,7 @@ import { LogThrottle } from './log-throttle.js';
 import { createLogger, type Logger } from './logger.js';
 import { registerMethods } from './methods.js';
 import { SessionsFeed } from './sessions-feed.js';
-import { calculatorTool, currentTimeTool } from './tools/built-in-tools.js';
-import { ToolRegistry } from './tools/tool-registry.js';
+import { builtInTools } from './tools/built-in-tools.js';
 import { registerSessionsMethods } from './sessions-methods.js';
 import { buildPoolProfiles } from './provider-registry.js';
 import { profilesFromEnv } from './profiles-from-env.js';
@@ -238,7 +237,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     conversations,
     runRecords,
     onConversationUpdated: (owner, sessionKey) => feed?.publish(owner, sessionKey, 'updated'),
-    tools: new ToolRegistry().register(currentTimeTool).register(calculatorTool),
+    tools: builtInTools(config.tools),
+    maxToolSteps: config.tools.max_steps,
   });
 
   const gateway = new Gateway({

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { calculate } from './calculator.js';
+import type { Config } from '../config-schema.js';
+import { createFetchUrlTool } from './fetch-url-tool.js';
 import type { Tool } from './tool.js';
+import { ToolRegistry } from './tool-registry.js';
+import { UrlAllowList } from './url-allow-list.js';
 
 /** `current_time`: the time now, in UTC or an IANA time zone. */
 export const currentTimeTool: Tool<{ timeZone?: string | undefined }> = {
@@ -27,3 +31,16 @@ export const calculatorTool: Tool<{ expression: string }> = {
   timeoutMs: 1_000,
   run: async ({ expression }) => String(calculate(expression)),
 };
+
+/**
+ * The registry of built-in tools: `current_time` and `calculator` always, and `fetch_url`
+ * when its allow list has at least one entry.
+ */
+export function builtInTools(config: Config['tools']): ToolRegistry {
+  const tools = new ToolRegistry().register(currentTimeTool).register(calculatorTool);
+  const { allow, timeout_ms: timeoutMs, max_bytes: maxBytes } = config.fetch_url;
+  if (allow.length > 0) {
+    tools.register(createFetchUrlTool({ allowList: new UrlAllowList(allow), timeoutMs, maxBytes }));
+  }
+  return tools;
+}
