@@ -39,6 +39,48 @@ describe('handleAdminRequest', () => {
     });
   });
 
+  it('queues a tool-call step that the next request of the key answers with', async () => {
+    const step = {
+      kind: 'tool-call',
+      calls: [{ id: 'call_admin', name: 'get_time', arguments: { zone: 'UTC' } }],
+    };
+    const response = await admin('POST', '/_sim/script', { apiKey: 'sk-admin-tools', steps: step });
+    const openai = new OpenAI({
+      apiKey: 'sk-admin-tools',
+      baseURL: sim.openaiBaseUrl,
+      maxRetries: 0,
+    });
+    const request = { model: 'gpt-4.1-mini', messages: [{ role: 'user' as const, content: 'x' }] };
+
+    expect(await response.json()).toEqual({ queued: 1 });
+    const completion = await openai.chat.completions.create(request);
+    expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(completion.choices[0]?.message.tool_calls).toStrictEqual([
+      {
+        id: 'call_admin',
+        type: 'function',
+        function: { name: 'get_time', arguments: '{"zone":"UTC"}' },
+      },
+    ]);
+  });
+
+  it('answers 400 for a tool-call step without calls', async () => {
+    const response = await admin('POST', '/_sim/script', {
+      apiKey: 'sk-admin-tools',
+      steps: [{ kind: 'tool-call', calls: [] }],
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: {
+        message:
+          "sim step field 'calls' is []; expected an array of at least one tool call " +
+          '{id, name, arguments}',
+      },
+    });
+    expect(sim.pendingSteps('sk-admin-tools')).toEqual([]);
+  });
+
   it('accepts a single sticky step', async () => {
     const response = await admin('POST', '/_sim/script', {
       apiKey: 'sk-admin-sticky',

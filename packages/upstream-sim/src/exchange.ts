@@ -6,6 +6,8 @@ import type { WireApi } from './wire-api.js';
 export interface Exchange {
   readonly api: WireApi;
   readonly response: ServerResponse;
+  /** The request's body, parsed; undefined when it was not valid JSON. */
+  readonly requestBody: unknown;
   /** Whether the request asked for a stream (`"stream": true` in its body). */
   readonly stream: boolean;
   /** The id sent back in `x-request-id` (OpenAI) or `request-id` (Anthropic). */

@@ -13,6 +13,8 @@ export type {
   ResetStep,
   CutStep,
   StreamErrorStep,
+  ToolCallStep,
+  ScriptedToolCall,
 } from './sim-step.js';
 export { parseSimStep } from './parse-sim-step.js';
 export type { RecordedRequest } from './recorded-request.js';

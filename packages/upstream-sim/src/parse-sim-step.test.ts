@@ -15,6 +15,17 @@ describe('parseSimStep', () => {
       { kind: 'reset', afterEvents: 0 },
       { kind: 'cut', afterEvents: 3, fixture: 'openai-chat-text' },
       { kind: 'stream-error', afterEvents: 1, case: 'anthropic-overloaded' },
+      { kind: 'tool-call', calls: [{ id: 'call_1', name: 'now', arguments: {} }] },
+      {
+        kind: 'tool-call',
+        text: 'Checking.',
+        calls: [
+          { id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } },
+          { id: 'call_2', name: 'get_time', arguments: { zone: 'CET', hour24: true } },
+        ],
+        latencyMs: 5,
+        chunkDelayMs: 1,
+      },
     ];
 
     for (const step of steps) expect(parseSimStep(step)).toBe(step);
@@ -30,7 +41,7 @@ describe('parseSimStep', () => {
     expect(() => parseSimStep({ kind: 'explode' })).toThrow(
       new RangeError(
         'sim step field \'kind\' is "explode"; expected one of ' +
-          'ok, error, hang, reset, cut, stream-error',
+          'ok, error, hang, reset, cut, stream-error, tool-call',
       ),
     );
   });
@@ -102,6 +113,99 @@ describe('parseSimStep', () => {
     );
     expect(() => parseSimStep({ kind: 'error', status: 500, body: '', headers: { a: 1 } })).toThrow(
       new RangeError('sim step field \'headers\' is {"a":1}; expected an object of strings'),
+    );
+  });
+
+  it('requires a tool-call step to have at least one call', () => {
+    expect(() => parseSimStep({ kind: 'tool-call' })).toThrow(
+      new RangeError(
+        "sim step field 'calls' is missing; expected an array of at least one tool call " +
+          '{id, name, arguments}',
+      ),
+    );
+    expect(() => parseSimStep({ kind: 'tool-call', calls: [] })).toThrow(
+      new RangeError(
+        "sim step field 'calls' is []; expected an array of at least one tool call " +
+          '{id, name, arguments}',
+      ),
+    );
+    expect(() => parseSimStep({ kind: 'tool-call', calls: { id: 'call_1' } })).toThrow(
+      new RangeError(
+        'sim step field \'calls\' is {"id":"call_1"}; expected an array of at least one ' +
+          'tool call {id, name, arguments}',
+      ),
+    );
+  });
+
+  it('rejects a tool call that is not an object, naming its position', () => {
+    const first = { id: 'call_1', name: 'now', arguments: {} };
+
+    expect(() => parseSimStep({ kind: 'tool-call', calls: [first, 'now'] })).toThrow(
+      new RangeError(
+        'sim step field \'calls[1]\' is "now"; expected an object {id, name, arguments}',
+      ),
+    );
+  });
+
+  it('rejects a tool call whose id or name is not a non-empty string', () => {
+    expect(() =>
+      parseSimStep({ kind: 'tool-call', calls: [{ id: 7, name: 'now', arguments: {} }] }),
+    ).toThrow(new RangeError("sim step field 'calls[0].id' is 7; expected a non-empty string"));
+    expect(() =>
+      parseSimStep({ kind: 'tool-call', calls: [{ id: 'call_1', arguments: {} }] }),
+    ).toThrow(
+      new RangeError("sim step field 'calls[0].name' is missing; expected a non-empty string"),
+    );
+    expect(() =>
+      parseSimStep({ kind: 'tool-call', calls: [{ id: 'call_1', name: '', arguments: {} }] }),
+    ).toThrow(
+      new RangeError('sim step field \'calls[0].name\' is ""; expected a non-empty string'),
+    );
+  });
+
+  it('rejects tool-call arguments that are not an object', () => {
+    const withArguments = (value: unknown): unknown => ({
+      kind: 'tool-call',
+      calls: [{ id: 'call_1', name: 'now', arguments: value }],
+    });
+    const expected = (described: string): RangeError =>
+      new RangeError(
+        `sim step field 'calls[0].arguments' is ${described}; expected an object of the ` +
+          'arguments by name',
+      );
+
+    expect(() => parseSimStep(withArguments('{"city":"Paris"}'))).toThrow(
+      expected('"{\\"city\\":\\"Paris\\"}"'),
+    );
+    expect(() => parseSimStep(withArguments(['Paris']))).toThrow(expected('["Paris"]'));
+    expect(() => parseSimStep(withArguments(null))).toThrow(expected('null'));
+    expect(() => parseSimStep(withArguments(undefined))).toThrow(expected('missing'));
+  });
+
+  it('rejects a misspelt field of a tool call', () => {
+    expect(() =>
+      parseSimStep({ kind: 'tool-call', calls: [{ id: 'call_1', name: 'now', args: {} }] }),
+    ).toThrow(
+      new RangeError(
+        "sim step field 'calls[0]' has unknown field 'args' (allowed: id, name, arguments)",
+      ),
+    );
+  });
+
+  it('rejects tool-call text that is not a non-empty string, and a fixture', () => {
+    const calls = [{ id: 'call_1', name: 'now', arguments: {} }];
+
+    expect(() => parseSimStep({ kind: 'tool-call', calls, text: 42 })).toThrow(
+      new RangeError("sim step field 'text' is 42; expected a non-empty string"),
+    );
+    expect(() => parseSimStep({ kind: 'tool-call', calls, text: '' })).toThrow(
+      new RangeError('sim step field \'text\' is ""; expected a non-empty string'),
+    );
+    expect(() => parseSimStep({ kind: 'tool-call', calls, fixture: 'openai-chat-text' })).toThrow(
+      new RangeError(
+        "sim step of kind 'tool-call' has unknown field 'fixture' " +
+          '(allowed: kind, calls, text, latencyMs, chunkDelayMs)',
+      ),
     );
   });
 });

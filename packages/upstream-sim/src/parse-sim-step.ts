@@ -4,7 +4,15 @@ import { isUpstreamErrorCaseName } from './upstream-error-cases.js';
 
 type JsonObject = Record<string, unknown>;
 
-const STEP_KINDS: readonly string[] = ['ok', 'error', 'hang', 'reset', 'cut', 'stream-error'];
+const STEP_KINDS: readonly string[] = [
+  'ok',
+  'error',
+  'hang',
+  'reset',
+  'cut',
+  'stream-error',
+  'tool-call',
+];
 
 const TIMING_FIELDS = ['latencyMs', 'chunkDelayMs'] as const;
 const REPLAY_FIELDS = ['fixture', ...TIMING_FIELDS] as const;
@@ -17,7 +25,10 @@ const ALLOWED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   reset: ['kind', 'afterEvents', ...REPLAY_FIELDS],
   cut: ['kind', 'afterEvents', ...REPLAY_FIELDS],
   'stream-error': ['kind', 'afterEvents', 'case', ...REPLAY_FIELDS],
+  'tool-call': ['kind', 'calls', 'text', ...TIMING_FIELDS],
 };
+
+const TOOL_CALL_FIELDS: readonly string[] = ['id', 'name', 'arguments'];
 
 /**
  * Checks that `value` is a well-formed {@link SimStep} (from code, the `x-sim-script`
@@ -26,10 +37,10 @@ const ALLOWED_FIELDS: Readonly<Record<string, readonly string[]>> = {
  * @throws RangeError naming the offending field, its value and what was expected.
  */
 export function parseSimStep(value: unknown): SimStep {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     throw new RangeError(`sim step must be an object, got ${describe(value)}`);
   }
-  const step = value as JsonObject;
+  const step = value;
   const shape = shapeOf(step);
 
   const allowed = ALLOWED_FIELDS[shape] ?? [];
@@ -54,6 +65,7 @@ export function parseSimStep(value: unknown): SimStep {
   if (shape === 'error-case' || shape === 'stream-error') checkCase(step);
   if (shape === 'cut' || shape === 'stream-error') checkRequired(step, 'afterEvents');
   if (shape === 'error-custom') checkCustomError(step);
+  if (shape === 'tool-call') checkToolCalls(step);
 
   // Every field has been checked against the variant that `kind` selects.
   return step as unknown as SimStep;
@@ -107,6 +119,53 @@ function checkCustomError(step: JsonObject): void {
   }
 }
 
+function checkToolCalls(step: JsonObject): void {
+  const calls = step['calls'];
+  if (!Array.isArray(calls) || calls.length === 0) {
+    throw new RangeError(
+      `sim step field 'calls' is ${describe(calls)}; expected an array of at least one ` +
+        'tool call {id, name, arguments}',
+    );
+  }
+  calls.forEach((call: unknown, index) => checkToolCall(call, `calls[${index}]`));
+
+  const text = step['text'];
+  if (text !== undefined && (typeof text !== 'string' || text === '')) {
+    throw new RangeError(`sim step field 'text' is ${describe(text)}; expected a non-empty string`);
+  }
+}
+
+function checkToolCall(call: unknown, path: string): void {
+  if (!isJsonObject(call)) {
+    throw new RangeError(
+      `sim step field '${path}' is ${describe(call)}; expected an object {id, name, arguments}`,
+    );
+  }
+  for (const field of Object.keys(call)) {
+    if (!TOOL_CALL_FIELDS.includes(field)) {
+      throw new RangeError(
+        `sim step field '${path}' has unknown field '${field}'` +
+          ` (allowed: ${TOOL_CALL_FIELDS.join(', ')})`,
+      );
+    }
+  }
+
+  for (const field of ['id', 'name']) {
+    const value = call[field];
+    if (typeof value !== 'string' || value === '') {
+      throw new RangeError(
+        `sim step field '${path}.${field}' is ${describe(value)}; expected a non-empty string`,
+      );
+    }
+  }
+  if (!isJsonObject(call['arguments'])) {
+    throw new RangeError(
+      `sim step field '${path}.arguments' is ${describe(call['arguments'])}; expected an ` +
+        'object of the arguments by name',
+    );
+  }
+}
+
 /** Longest latency or chunk delay a step may ask for: ten minutes. */
 export const MAX_STEP_DELAY_MS = 600_000;
 
@@ -126,6 +185,10 @@ function checkOptionalCount(step: JsonObject, field: string, unit: string): void
   if (field === 'afterEvents' && !Number.isInteger(count)) {
     throw new RangeError(`sim step field 'afterEvents' is ${count}; expected an integer`);
   }
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {

@@ -79,6 +79,28 @@ export interface StreamErrorStep extends ReplayingStep {
   readonly case: UpstreamErrorCaseName;
 }
 
+/** One tool call a {@link ToolCallStep} makes the model ask for. */
+export interface ScriptedToolCall {
+  /** The call's id as the client sees it, e.g. `call_1` (OpenAI) or `toolu_1` (Anthropic). */
+  readonly id: string;
+  /** Name of the tool to call. */
+  readonly name: string;
+  /** The tool's arguments; sent as compact JSON text (OpenAI) or as the `input` object. */
+  readonly arguments: Record<string, unknown>;
+}
+
+/**
+ * Answer with a model turn that asks for tools, synthesised in the request's wire format
+ * (JSON or SSE, as the request asked), with the request's `model`.
+ */
+export interface ToolCallStep extends StepTiming {
+  readonly kind: 'tool-call';
+  /** The calls, in order; at least one. */
+  readonly calls: readonly ScriptedToolCall[];
+  /** Optional text the model says before the calls; non-empty when present. */
+  readonly text?: string;
+}
+
 /**
  * One scripted answer of the simulator, discriminated on `kind`.
  *
@@ -86,7 +108,14 @@ export interface StreamErrorStep extends ReplayingStep {
  * `cut` with `afterEvents`) send the headers and the first half of the JSON body first.
  */
 export type SimStep =
-  OkStep | ErrorCaseStep | CustomErrorStep | HangStep | ResetStep | CutStep | StreamErrorStep;
+  | OkStep
+  | ErrorCaseStep
+  | CustomErrorStep
+  | HangStep
+  | ResetStep
+  | CutStep
+  | StreamErrorStep
+  | ToolCallStep;
 
 /** The `kind` of a {@link SimStep}. */
 export type SimStepKind = SimStep['kind'];

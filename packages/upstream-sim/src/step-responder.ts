@@ -4,6 +4,7 @@ import { replayFixture, type ReplayEnding } from './fixture-replay.js';
 import { pause, resetConnection } from './http-io.js';
 import { fixtureApi, loadRecordedFixture, type FixtureName } from './recorded-fixture.js';
 import type { ReplayingStep, SimStep } from './sim-step.js';
+import { sendToolCallAnswer } from './tool-call-reply.js';
 import { upstreamErrorCase } from './upstream-error-cases.js';
 import type { WireApi } from './wire-api.js';
 
@@ -43,6 +44,8 @@ export async function respondWithStep(exchange: Exchange, step: SimStep): Promis
       const frame = inStreamErrorFrame(exchange.api, errorCase);
       return replay(exchange, step, { kind: 'error', afterEvents: step.afterEvents, frame });
     }
+    case 'tool-call':
+      return sendToolCallAnswer(exchange, step);
   }
 }
 

@@ -227,11 +227,31 @@ describe('UpstreamSimulator', () => {
         message:
           'upstream-sim: the x-sim-script header is not a valid step: ' +
           'sim step field \'kind\' is "nap"; expected one of ' +
-          'ok, error, hang, reset, cut, stream-error',
+          'ok, error, hang, reset, cut, stream-error, tool-call',
         type: 'invalid_request_error',
         param: null,
         code: null,
       },
+    });
+  });
+
+  it('answers 400 in the Anthropic shape for a header tool call without a name', async () => {
+    const step = { kind: 'tool-call', calls: [{ id: 'toolu_1', arguments: {} }] };
+    const response = await post('/v1/messages', {
+      'x-api-key': 'sk-ant-bad-tool',
+      'x-sim-script': JSON.stringify(step),
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        message:
+          'upstream-sim: the x-sim-script header is not a valid step: ' +
+          "sim step field 'calls[0].name' is missing; expected a non-empty string",
+      },
+      request_id: response.headers.get('request-id'),
     });
   });
 

@@ -230,7 +230,8 @@ export class UpstreamSimulator {
     // A long-running simulator must not grow without bound; the newest requests are kept.
     if (this.#requests.length > this.#maxRecordedRequests) this.#requests.shift();
 
-    const exchange: Exchange = { api, response, stream, requestId: newRequestId(api), signal };
+    const requestId = newRequestId(api);
+    const exchange: Exchange = { api, response, stream, requestId, requestBody: body, signal };
     if (apiKey === null) {
       const invalidKey = api === 'openai' ? 'openai-invalid-key' : 'anthropic-invalid-key';
       await sendErrorCase(exchange, upstreamErrorCase(invalidKey));

@@ -23,6 +23,20 @@ export function newRequestId(api: WireApi): string {
   return `req_${randomBytes(api === 'openai' ? 16 : 12).toString('hex')}`;
 }
 
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A fresh id of a synthesised answer in the style of the API: `chatcmpl-` and 29
+ * alphanumerics (OpenAI), `msg_01` and 22 alphanumerics (Anthropic), as real answers carry.
+ */
+export function newResponseId(api: WireApi): string {
+  const length = api === 'openai' ? 29 : 22;
+  const random = [...randomBytes(length)]
+    .map((byte) => ID_ALPHABET[byte % ID_ALPHABET.length] ?? 'A')
+    .join('');
+  return api === 'openai' ? `chatcmpl-${random}` : `msg_01${random}`;
+}
+
 /** Headers of a JSON answer. */
 export function jsonHeaders(api: WireApi, requestId: string): OutgoingHttpHeaders {
   return { 'content-type': 'application/json', [requestIdHeader(api)]: requestId };
