@@ -40,6 +40,54 @@ describe('Gateway HTTP', () => {
     expect((await get('/readyz')).status).toBe(503);
   });
 
+  it('hands a registered path to its route, whatever the method', async () => {
+    running = await startGateway();
+    running.gateway.httpRoute('/hooks/in', (request, response) => {
+      response.writeHead(202, { 'content-type': 'text/plain' });
+      response.end(`${request.method} ${request.url}`);
+    });
+
+    const response = await fetch(`http://127.0.0.1:${running.port}/hooks/in?x=1`, {
+      method: 'POST',
+      body: 'hello',
+    });
+
+    expect({ status: response.status, body: await response.text() }).toEqual({
+      status: 202,
+      body: 'POST /hooks/in?x=1',
+    });
+    expect((await get('/hooks/in/more')).status).toBe(404);
+  });
+
+  it('answers a route that throws or rejects with a JSON 500 without details', async () => {
+    running = await startGateway();
+    running.gateway.httpRoute('/throws', () => {
+      throw new Error('secret detail');
+    });
+    running.gateway.httpRoute('/rejects', async () => {
+      throw new Error('secret detail');
+    });
+
+    const expected = {
+      status: 500,
+      body: '{"error":{"code":"INTERNAL","message":"Internal error"}}',
+    };
+    expect(await get('/throws')).toEqual(expected);
+    expect(await get('/rejects')).toEqual(expected);
+    expect(await get('/healthz')).toEqual({ status: 200, body: '{"ok":true}' });
+  });
+
+  it('refuses a route path that is relative, reserved or taken', async () => {
+    running = await startGateway();
+    running.gateway.httpRoute('/hook', () => undefined);
+
+    for (const path of ['hook', '/healthz', '/readyz', '/hook']) {
+      expect(() => running?.gateway.httpRoute(path, () => undefined)).toThrow(
+        new RangeError(`HTTP route ${JSON.stringify(path)} is not absolute, or is taken`),
+      );
+    }
+  });
+
   it('answers other paths with a JSON 404', async () => {
     running = await startGateway();
 

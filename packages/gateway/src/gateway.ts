@@ -11,7 +11,10 @@ import {
   type GatewayOptions,
   type ResolvedGatewayOptions,
 } from './gateway-options.js';
-import { handleHttpRequest } from './http-routes.js';
+import { handleHttpRequest, type HttpRouteHandler } from './http-routes.js';
+
+/** Paths the gateway answers itself. */
+const RESERVED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 import { httpErrorBody, rejectUpgrade } from './http-responses.js';
 import type { MethodDefinition } from './method-definition.js';
 import type { GatewaySession } from './session.js';
@@ -40,6 +43,7 @@ const CLOSE_GRACE_MS = 1_000;
 export class Gateway {
   readonly #options: ResolvedGatewayOptions;
   readonly #methods = new Map<string, MethodDefinition<unknown>>();
+  readonly #httpRoutes = new Map<string, HttpRouteHandler>();
   readonly #connections = new Set<Connection>();
   readonly #sessions: SessionStore;
   readonly #lockout: AuthLockout;
@@ -68,7 +72,7 @@ export class Gateway {
       maxPayload: this.#options.maxPayloadBytes * 2,
     });
     this.#httpServer = createServer((request, response) =>
-      handleHttpRequest(request, response, () => this.#ready()),
+      handleHttpRequest(request, response, () => this.#ready(), this.#httpRoutes),
     );
     this.#httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.#onUpgrade(request, socket, head),
@@ -119,6 +123,19 @@ export class Gateway {
     if (this.#methods.has(name)) throw new Error(`Method "${name}" is already registered`);
     // Stored without its params type; run-method-call passes it the validated value.
     this.#methods.set(name, definition as MethodDefinition<unknown>);
+    return this;
+  }
+
+  /**
+   * Serves plain HTTP requests for exactly `path` (any method) on the gateway's port, e.g. a
+   * webhook. The handler authenticates the caller itself; the gateway's token does not apply.
+   * @throws RangeError for a path that is not absolute, or is taken
+   */
+  httpRoute(path: string, handler: HttpRouteHandler): this {
+    if (!path.startsWith('/') || RESERVED_PATHS.has(path) || this.#httpRoutes.has(path)) {
+      throw new RangeError(`HTTP route ${JSON.stringify(path)} is not absolute, or is taken`);
+    }
+    this.#httpRoutes.set(path, handler);
     return this;
   }
 
