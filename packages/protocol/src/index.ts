@@ -1,5 +1,6 @@
 export * from './agent-event.js';
 export * from './agent-methods.js';
+export * from './channels-methods.js';
 export * from './connect-method.js';
 export * from './health-method.js';
 export * from './json-rpc-errors.js';

@@ -50,6 +50,11 @@ describe('methods', () => {
       'sessions.reset': { sessionKey: 'k' },
       'sessions.delete': { sessionKey: 'k' },
       'sessions.subscribe': {},
+      'channels.list': {},
+      'channels.status': {},
+      'channels.subscribe': { channel: 'webhook', chatId: 'c' },
+      'channels.unsubscribe': { channel: 'webhook', chatId: 'c' },
+      send: { channel: 'webhook', chatId: 'c', content: 'hi' },
     };
     for (const [name, params] of Object.entries(valid)) {
       const schema = methods[name as keyof typeof methods].params;
@@ -60,6 +65,16 @@ describe('methods', () => {
       false,
     );
     expect(Object.keys(valid).sort()).toEqual(Object.keys(methods).sort());
+  });
+
+  it('accepts only channel names of letters, digits, _ and -, and non-empty content', () => {
+    const send = methods.send.params;
+    expect(send.safeParse({ channel: 'web-hook_1', chatId: 'c', content: 'hi' }).success).toBe(
+      true,
+    );
+    expect(send.safeParse({ channel: 'web hook', chatId: 'c', content: 'hi' }).success).toBe(false);
+    expect(send.safeParse({ channel: 'webhook', chatId: '', content: 'hi' }).success).toBe(false);
+    expect(send.safeParse({ channel: 'webhook', chatId: 'c', content: '' }).success).toBe(false);
   });
 
   it('accepts the health result and rejects ok: false', () => {

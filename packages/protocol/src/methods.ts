@@ -23,6 +23,17 @@ import {
   sessionsSubscribeResultSchema,
 } from './sessions-methods.js';
 import {
+  channelChatParamsSchema,
+  channelsListParamsSchema,
+  channelsListResultSchema,
+  channelsStatusParamsSchema,
+  channelsStatusResultSchema,
+  channelsSubscribeResultSchema,
+  channelsUnsubscribeResultSchema,
+  sendParamsSchema,
+  sendResultSchema,
+} from './channels-methods.js';
+import {
   providersStatusParamsSchema,
   providersStatusResultSchema,
 } from './providers-status-method.js';
@@ -54,6 +65,14 @@ export const methods = {
     params: sessionsSubscribeParamsSchema,
     result: sessionsSubscribeResultSchema,
   },
+  'channels.list': { params: channelsListParamsSchema, result: channelsListResultSchema },
+  'channels.status': { params: channelsStatusParamsSchema, result: channelsStatusResultSchema },
+  'channels.subscribe': { params: channelChatParamsSchema, result: channelsSubscribeResultSchema },
+  'channels.unsubscribe': {
+    params: channelChatParamsSchema,
+    result: channelsUnsubscribeResultSchema,
+  },
+  send: { params: sendParamsSchema, result: sendResultSchema },
 } as const satisfies Record<string, MethodSchemas>;
 
 /** Name of a method in {@link methods}. */

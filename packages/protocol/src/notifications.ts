@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { agentEventSchema } from './agent-event.js';
+import { messageOutboundParamsSchema } from './channels-methods.js';
 import { connectedParamsSchema } from './connect-method.js';
 import { shutdownParamsSchema } from './shutdown-notification.js';
 import { sessionsChangedParamsSchema } from './sessions-methods.js';
@@ -13,6 +14,7 @@ export const notifications = {
   'agent.event': agentEventSchema,
   shutdown: shutdownParamsSchema,
   'sessions.changed': sessionsChangedParamsSchema,
+  'message.outbound': messageOutboundParamsSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** Name of a notification in {@link notifications}. */
