@@ -261,6 +261,11 @@ export class AgentRunner {
     }
   }
 
+  /** The run's result once it settles; undefined for a run that is not retained. */
+  settled(runId: string): Promise<RunResult> | undefined {
+    return this.runs.get(runId)?.settled;
+  }
+
   /** Aborts a run; false when no such run is running. */
   abort(runId: string, owner: string): boolean {
     const run = this.runs.get(runId);

@@ -62,6 +62,41 @@ const toolsSchema = z.strictObject({
   fetch_url: fetchUrlSchema.prefault({}),
 });
 
+const webhookSchema = z.strictObject({
+  /** The channel's name: the `channel` of its messages, and part of its inbound path. */
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a name of 1-64 letters, digits, _ or -')
+    .refine((name) => name !== 'websocket', 'websocket is the gateway channel'),
+  /** Shared secret for the HMAC signatures, both directions. */
+  secret: z.string().min(16, 'a webhook secret must be at least 16 characters'),
+  /** Where answers are POSTed. */
+  outbound_url: z.url({ protocol: /^https?$/ }),
+  max_attempts: z.number().int().positive().max(100).default(5),
+  retry_initial_ms: z.number().int().positive().default(1_000),
+  retry_max_ms: z.number().int().positive().default(60_000),
+  timeout_ms: z.number().int().positive().default(10_000),
+});
+
+const channelsSchema = z.strictObject({
+  webhooks: z
+    .array(webhookSchema)
+    .default([])
+    .superRefine((webhooks, context) => {
+      const seen = new Set<string>();
+      webhooks.forEach((webhook, index) => {
+        if (seen.has(webhook.name)) {
+          context.addIssue({
+            code: 'custom',
+            message: 'channel names must be unique; this one is already used',
+            path: [index, 'name'],
+          });
+        }
+        seen.add(webhook.name);
+      });
+    }),
+});
+
 /** The shape of `clawgate.json`. Unknown keys are errors, so a typo never passes silently. */
 export const configSchema = z.strictObject({
   gateway: z
@@ -105,10 +140,13 @@ export const configSchema = z.strictObject({
       });
     }),
   tools: toolsSchema.prefault({}),
+  channels: channelsSchema.prefault({}),
   state_dir: z.string().min(1).optional(),
 });
 
 /** A validated configuration, defaults filled in. */
 export type Config = z.infer<typeof configSchema>;
+/** One validated webhook channel. */
+export type WebhookConfig = Config['channels']['webhooks'][number];
 /** One validated provider profile. */
 export type ProfileConfig = Config['providers']['profiles'][number];

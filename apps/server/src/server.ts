@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './logger.js';
 import { registerMethods } from './methods.js';
 import { SessionsFeed } from './sessions-feed.js';
 import { builtInTools } from './tools/built-in-tools.js';
+import { createChannels } from './channels/create-channels.js';
 import { registerSessionsMethods } from './sessions-methods.js';
 import { buildPoolProfiles } from './provider-registry.js';
 import { profilesFromEnv } from './profiles-from-env.js';
@@ -252,6 +253,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     onEvent: (event) => logGatewayEvent(logger, event),
   });
   registerMethods({ gateway, pool, runner });
+  const channels = createChannels({ config: config.channels, database, runner, gateway, logger });
   feed = new SessionsFeed(gateway);
   registerSessionsMethods({ gateway, conversations, feed });
 
@@ -259,6 +261,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   gateway.setReady(
     () => database.open && pool.snapshot().some((profile) => profile.state === 'ok'),
   );
+  await channels.hub.start();
   const address = await gateway.listen();
   const url = `ws://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
   logger.info({ url, profiles: profiles.map((profile) => profile.name) }, 'clawgate is listening');
@@ -278,10 +281,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       closing ??= (async () => {
         // Running turns may finish within the grace period; the rest end as SHUTTING_DOWN.
         gateway.beginShutdown(graceMs);
+        channels.hub.refuseInbound();
         if (!(await runner.idleWithin(graceMs))) {
           runner.abortAll();
           await runner.idle();
         }
+        // Answers of finished turns go out; what is not delivered yet stays stored.
+        await channels.hub.stop();
+        await channels.bus.close();
         await gateway.close();
         pool.close();
         // Every write is committed as it happens; closing checkpoints the WAL into the file.

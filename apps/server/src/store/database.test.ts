@@ -23,7 +23,14 @@ describe('openDatabase', () => {
 
     expect(database.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(tables(database)).toEqual(['conversations', 'messages', 'profile_health', 'runs']);
+    expect(tables(database)).toEqual([
+      'conversations',
+      'inbound_messages',
+      'messages',
+      'outbound_messages',
+      'profile_health',
+      'runs',
+    ]);
     database.close();
   });
 
@@ -35,6 +42,12 @@ describe('openDatabase', () => {
         `INSERT INTO conversations (owner, session_key, created_at, updated_at) VALUES (?, ?, 1, 2)`,
       )
       .run('token-0', 'work');
+    previous
+      .prepare(
+        `INSERT INTO runs (run_id, owner, session_key, message, status, started_at)
+         VALUES ('run-1', 'token-0', 'work', 'hello', 'done', 1)`,
+      )
+      .run();
     previous.close();
 
     const database = openDatabase(path);
@@ -43,7 +56,12 @@ describe('openDatabase', () => {
     expect(database.prepare(`SELECT session_key FROM conversations`).all()).toEqual([
       { session_key: 'work' },
     ]);
-    expect(tables(database)).toContain('runs');
+    expect(database.prepare(`SELECT run_id, status FROM runs`).all()).toEqual([
+      { run_id: 'run-1', status: 'done' },
+    ]);
+    expect(tables(database)).toEqual(
+      expect.arrayContaining(['inbound_messages', 'outbound_messages']),
+    );
     database.close();
   });
 

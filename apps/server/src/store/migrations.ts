@@ -43,4 +43,40 @@ export const MIGRATIONS: readonly string[] = [
      key TEXT PRIMARY KEY,
      record TEXT NOT NULL
    );`,
+  // 3: channel traffic: inbound messages (kept until their turn starts, and for repeats) and
+  // outbound deliveries (pending, delivered, or dead: the dead-letter record).
+  `CREATE TABLE inbound_messages (
+     message_id TEXT PRIMARY KEY,
+     channel TEXT NOT NULL,
+     external_id TEXT,
+     chat_id TEXT NOT NULL,
+     sender_id TEXT NOT NULL,
+     content TEXT NOT NULL,
+     media TEXT,
+     metadata TEXT,
+     sent_at INTEGER NOT NULL,
+     received_at INTEGER NOT NULL,
+     status TEXT NOT NULL
+       CHECK (status IN ('queued', 'started', 'answered', 'failed', 'interrupted')),
+     run_id TEXT
+   );
+   CREATE UNIQUE INDEX inbound_by_external_id ON inbound_messages (channel, external_id)
+     WHERE external_id IS NOT NULL;
+   CREATE INDEX inbound_by_status ON inbound_messages (status, received_at);
+   CREATE TABLE outbound_messages (
+     message_id TEXT PRIMARY KEY,
+     channel TEXT NOT NULL,
+     chat_id TEXT NOT NULL,
+     sender_id TEXT NOT NULL,
+     content TEXT NOT NULL,
+     media TEXT,
+     metadata TEXT,
+     created_at INTEGER NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL,
+     last_error TEXT,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX outbound_due ON outbound_messages (channel, status, next_attempt_at);`,
 ];

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageBus, MessageBusStats } from '@clawgate/bus';
+import type { AgentRunner, RunEventSink, RunResult } from '../agent-runner.js';
+import type { ChannelStore, StoredBusMessage } from '../store/channel-store.js';
+import type { Channel, ChannelContext, ChannelStatus } from './channel.js';
+import type { ChatSubscriptions } from './chat-subscriptions.js';
+import { HubClosing } from './hub-closing.js';
+
+/** Options of a {@link ChannelHub}. */
+export interface ChannelHubOptions {
+  bus: MessageBus<StoredBusMessage>;
+  store: ChannelStore;
+  runner: AgentRunner;
+  subscriptions: ChatSubscriptions;
+  channels: readonly Channel[];
+  /** Most inbound turns running at once; more wait, and so does the inbound bus. Default 32. */
+  maxConcurrentTurns?: number;
+  /** Told about failures the hub cannot hand to anyone: a channel that would not start, etc. */
+  onError?: (error: unknown, context: { channel: string; what: string }) => void;
+}
+
+/** Channel turns emit to no gateway session; their answer goes out as a message instead. */
+const NO_SESSION: RunEventSink = { emit: () => 0 };
+
+/** The sender of every answer the agent publishes. */
+export const AGENT_SENDER_ID = 'agent';
+
+/**
+ * Joins the channels, the bus and the agent. Inbound messages become agent turns on the
+ * conversation `<channel>:<chatId>`, owned by `channel:<channel>`; each turn's answer (or a
+ * notice that it failed) is published outbound to the same chat. Every outbound message goes
+ * to the channel it names, and also, as `message.outbound`, to the gateway sessions
+ * subscribed to that chat.
+ */
+export class ChannelHub {
+  private readonly channels = new Map<string, Channel>();
+  private readonly unsubscribes: Array<() => unknown> = [];
+  private readonly maxConcurrentTurns: number;
+  private runningTurns = 0;
+  private turnEnded: Array<() => void> = [];
+  /** Answers of inbound turns still being published. */
+  private readonly answering = new Set<Promise<void>>();
+  private closing = false;
+
+  constructor(private readonly options: ChannelHubOptions) {
+    for (const channel of options.channels) {
+      if (this.channels.has(channel.name)) {
+        throw new RangeError(`channel name ${JSON.stringify(channel.name)} is used twice`);
+      }
+      this.channels.set(channel.name, channel);
+    }
+    this.maxConcurrentTurns = options.maxConcurrentTurns ?? 32;
+  }
+
+  /** Starts every channel, hands on what a crash left queued, then starts routing. */
+  async start(): Promise<void> {
+    const { bus, store } = this.options;
+    const context: ChannelContext = {
+      receive: (message, options) => this.receive(message, options),
+    };
+    for (const channel of this.channels.values()) {
+      try {
+        await channel.start(context);
+      } catch (error) {
+        this.options.onError?.(error, { channel: channel.name, what: 'start' });
+      }
+    }
+    this.unsubscribes.push(
+      bus.inbound.subscribe((message) => this.onInbound(message), { name: 'agent' }),
+      bus.outbound.subscribe((message) => this.onOutbound(message), { name: 'channels' }),
+    );
+    for (const message of store.recoverInbound()) await bus.inbound.publish(message);
+  }
+
+  /** From now on inbound messages are refused with {@link HubClosing}; e.g. while draining. */
+  refuseInbound(): void {
+    this.closing = true;
+  }
+
+  /**
+   * Stops taking inbound messages (they are refused with {@link HubClosing}), publishes the
+   * answers of turns that have ended, lets the outbound queue drain into the channels, then
+   * stops routing and every channel. Call it after the runner's turns have settled: answers
+   * of turns still running then are not published.
+   */
+  async stop(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.answering]);
+    await this.options.bus.outbound.idle();
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+    for (const channel of this.channels.values()) {
+      await channel
+        .stop()
+        .catch((error: unknown) =>
+          this.options.onError?.(error, { channel: channel.name, what: 'stop' }),
+        );
+    }
+  }
+
+  has(name: string): boolean {
+    return this.channels.has(name);
+  }
+
+  list(): Array<Pick<ChannelStatus, 'name' | 'kind' | 'state'>> {
+    return [...this.channels.values()].map((channel) => {
+      const { name, kind, state } = channel.status();
+      return { name, kind, state };
+    });
+  }
+
+  /** Every channel's status, or one channel's; with the bus counters and subscriber counts. */
+  status(name?: string): {
+    channels: Array<ChannelStatus & { subscribers: number }>;
+    bus: MessageBusStats;
+  } {
+    const channels = [...this.channels.values()]
+      .filter((channel) => name === undefined || channel.name === name)
+      .map((channel) => ({
+        ...channel.status(),
+        subscribers: this.options.subscriptions.subscriberCount(channel.name),
+      }));
+    return { channels, bus: this.options.bus.stats() };
+  }
+
+  /**
+   * Publishes a message out through `channel` to `chatId`; resolves with its id once it is
+   * queued. Waits while the outbound bus is full, until `signal` aborts.
+   */
+  async send(
+    message: Omit<StoredBusMessage, 'id' | 'timestamp'>,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    const id = randomUUID();
+    await this.options.bus.outbound.publish(
+      { ...message, id, timestamp: Date.now() },
+      signal ? { signal } : {},
+    );
+    return id;
+  }
+
+  private async receive(
+    message: Omit<StoredBusMessage, 'id'>,
+    options: { externalId?: string; signal?: AbortSignal },
+  ): Promise<{ messageId: string; duplicate: boolean }> {
+    if (this.closing) throw new HubClosing();
+    const { store, bus } = this.options;
+    const stored: StoredBusMessage = { ...message, id: randomUUID() };
+    const recorded = store.recordInbound(stored, options.externalId);
+    if (recorded.duplicate) return recorded;
+    try {
+      await bus.inbound.publish(stored, options.signal ? { signal: options.signal } : {});
+    } catch (error) {
+      store.forgetInbound(stored.id);
+      throw error;
+    }
+    return recorded;
+  }
+
+  private async onInbound(message: StoredBusMessage): Promise<void> {
+    while (this.runningTurns >= this.maxConcurrentTurns) {
+      await new Promise<void>((resolve) => this.turnEnded.push(resolve));
+    }
+    const { runner, store } = this.options;
+    const owner = `channel:${message.channel}`;
+    const { runId } = runner.start({
+      owner,
+      sessionKey: `${message.channel}:${message.chatId}`,
+      message: withMedia(message),
+      sink: NO_SESSION,
+    });
+    store.markInbound(message.id, 'started', runId);
+    this.runningTurns += 1;
+    const answered = (runner.settled(runId) ?? Promise.resolve(undefined))
+      .then((result) => this.answer(message, runId, result))
+      .catch((error: unknown) =>
+        this.options.onError?.(error, { channel: message.channel, what: 'answer' }),
+      )
+      .finally(() => {
+        this.answering.delete(answered);
+        this.runningTurns -= 1;
+        for (const resolve of this.turnEnded.splice(0)) resolve();
+      });
+    this.answering.add(answered);
+  }
+
+  private async answer(
+    message: StoredBusMessage,
+    runId: string,
+    result: RunResult | undefined,
+  ): Promise<void> {
+    const done = result?.status === 'done';
+    this.options.store.markInbound(message.id, done ? 'answered' : 'failed');
+    const error = result?.error;
+    await this.options.bus.outbound.publish({
+      id: randomUUID(),
+      channel: message.channel,
+      chatId: message.chatId,
+      senderId: AGENT_SENDER_ID,
+      content: done
+        ? (result.text ?? '')
+        : `The agent could not answer: ${error?.message ?? 'the turn did not finish'}`,
+      metadata: {
+        runId,
+        inReplyTo: message.id,
+        ...(done ? {} : { error: error?.code ?? 'INTERNAL' }),
+      },
+      timestamp: Date.now(),
+    });
+  }
+
+  private async onOutbound(message: StoredBusMessage): Promise<void> {
+    const channel = this.channels.get(message.channel);
+    if (channel?.kind !== 'websocket') this.options.subscriptions.notify(message);
+    if (!channel) {
+      throw new Error(`no channel is named ${JSON.stringify(message.channel)}`);
+    }
+    await channel.send(message);
+  }
+}
+
+/** The text the agent reads: the content, then one line per attachment. */
+function withMedia(message: StoredBusMessage): string {
+  const media = message.media ?? [];
+  if (media.length === 0) return message.content;
+  const lines = media.map(
+    (item) =>
+      `[${item.kind}${item.name ? ` ${item.name}` : ''}${item.mimeType ? ` (${item.mimeType})` : ''}: ${item.url}]`,
+  );
+  return [message.content, ...lines].filter((line) => line !== '').join('\n');
+}

@@ -1,0 +1,214 @@
+import type { BusMedia, BusMessage } from '@clawgate/bus';
+import type { ClawgateDatabase } from './database.js';
+
+/** Where an inbound message is: waiting for its turn, in it, or done with it. */
+export type InboundStatus = 'queued' | 'started' | 'answered' | 'failed' | 'interrupted';
+
+/** Where an outbound message is: still to deliver, delivered, or given up on (dead letter). */
+export type OutboundStatus = 'pending' | 'delivered' | 'dead';
+
+/** A message of the bus with the id the store gave it. */
+export type StoredBusMessage = BusMessage & { id: string };
+
+/** An outbound message with its delivery state. Times are epoch ms. */
+export interface OutboundRecord {
+  message: StoredBusMessage;
+  status: OutboundStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError?: string;
+}
+
+interface MessageColumns {
+  message_id: string;
+  channel: string;
+  chat_id: string;
+  sender_id: string;
+  content: string;
+  media: string | null;
+  metadata: string | null;
+}
+
+interface OutboundRow extends MessageColumns {
+  created_at: number;
+  status: OutboundStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
+interface InboundRow extends MessageColumns {
+  sent_at: number;
+}
+
+/**
+ * Channel traffic in the embedded store. Inbound messages are written before the sender is
+ * told they were accepted, so a crash between the two loses nothing; outbound messages stay
+ * `pending` until delivered, and end `dead` (the dead-letter record) when delivery gave up.
+ */
+export class ChannelStore {
+  constructor(private readonly database: ClawgateDatabase) {}
+
+  /**
+   * Records an accepted inbound message as `queued`. With an `externalId` the channel saw
+   * before, records nothing and returns the earlier message's id with `duplicate: true`.
+   */
+  recordInbound(
+    message: StoredBusMessage,
+    externalId?: string,
+  ): { messageId: string; duplicate: boolean } {
+    if (externalId !== undefined) {
+      const earlier = this.database
+        .prepare(`SELECT message_id FROM inbound_messages WHERE channel = ? AND external_id = ?`)
+        .get(message.channel, externalId) as { message_id: string } | undefined;
+      if (earlier) return { messageId: earlier.message_id, duplicate: true };
+    }
+    this.database
+      .prepare(
+        `INSERT INTO inbound_messages (message_id, channel, chat_id, sender_id, content, media,
+           metadata, external_id, sent_at, received_at, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')`,
+      )
+      .run(...messageValues(message), externalId ?? null, message.timestamp, Date.now());
+    return { messageId: message.id, duplicate: false };
+  }
+
+  /** Forgets an inbound message that was never handed on, so its sender may send it again. */
+  forgetInbound(messageId: string): void {
+    this.database
+      .prepare(`DELETE FROM inbound_messages WHERE message_id = ? AND status = 'queued'`)
+      .run(messageId);
+  }
+
+  markInbound(messageId: string, status: InboundStatus, runId?: string): void {
+    this.database
+      .prepare(
+        `UPDATE inbound_messages SET status = ?, run_id = coalesce(?, run_id)
+         WHERE message_id = ?`,
+      )
+      .run(status, runId ?? null, messageId);
+  }
+
+  /**
+   * After a restart: messages whose turn had started are marked `interrupted` (their run is
+   * too), and the ones still `queued` are returned, oldest first, to be handed on again.
+   */
+  recoverInbound(): StoredBusMessage[] {
+    this.database
+      .prepare(`UPDATE inbound_messages SET status = 'interrupted' WHERE status = 'started'`)
+      .run();
+    const rows = this.database
+      .prepare(`SELECT * FROM inbound_messages WHERE status = 'queued' ORDER BY received_at, rowid`)
+      .all() as InboundRow[];
+    return rows.map((row) => toMessage(row, row.sent_at));
+  }
+
+  /** Records an outbound message as `pending`, due at once. */
+  enqueueOutbound(message: StoredBusMessage): void {
+    const now = Date.now();
+    this.database
+      .prepare(
+        `INSERT INTO outbound_messages (message_id, channel, chat_id, sender_id, content, media,
+           metadata, created_at, status, next_attempt_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+         ON CONFLICT (message_id) DO NOTHING`,
+      )
+      .run(...messageValues(message), message.timestamp, now, now);
+  }
+
+  /** The channel's pending messages, the soonest due first. */
+  pendingOutbound(channel: string): OutboundRecord[] {
+    const rows = this.database
+      .prepare(
+        `SELECT * FROM outbound_messages WHERE channel = ? AND status = 'pending'
+         ORDER BY next_attempt_at, created_at, rowid`,
+      )
+      .all(channel) as OutboundRow[];
+    return rows.map(toOutboundRecord);
+  }
+
+  /** Records the outcome of one delivery attempt. */
+  recordAttempt(
+    messageId: string,
+    outcome:
+      | { status: 'delivered' }
+      | { status: 'pending'; nextAttemptAt: number; error: string }
+      | { status: 'dead'; error: string },
+  ): void {
+    this.database
+      .prepare(
+        `UPDATE outbound_messages
+         SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
+             updated_at = ?
+         WHERE message_id = ?`,
+      )
+      .run(
+        outcome.status,
+        outcome.status === 'pending' ? outcome.nextAttemptAt : 0,
+        outcome.status === 'delivered' ? null : outcome.error,
+        Date.now(),
+        messageId,
+      );
+  }
+
+  /** The dead-letter record of a channel, newest first. */
+  deadLetters(channel: string, limit = 100): OutboundRecord[] {
+    const rows = this.database
+      .prepare(
+        `SELECT * FROM outbound_messages WHERE channel = ? AND status = 'dead'
+         ORDER BY updated_at DESC, rowid DESC LIMIT ?`,
+      )
+      .all(channel, limit) as OutboundRow[];
+    return rows.map(toOutboundRecord);
+  }
+
+  /** How many outbound messages of the channel are in each state. */
+  outboundCounts(channel: string): Record<OutboundStatus, number> {
+    const rows = this.database
+      .prepare(
+        `SELECT status, count(*) AS count FROM outbound_messages WHERE channel = ?
+         GROUP BY status`,
+      )
+      .all(channel) as Array<{ status: OutboundStatus; count: number }>;
+    const counts: Record<OutboundStatus, number> = { pending: 0, delivered: 0, dead: 0 };
+    for (const row of rows) counts[row.status] = row.count;
+    return counts;
+  }
+}
+
+function messageValues(message: StoredBusMessage): Array<string | null> {
+  return [
+    message.id,
+    message.channel,
+    message.chatId,
+    message.senderId,
+    message.content,
+    message.media && message.media.length > 0 ? JSON.stringify(message.media) : null,
+    message.metadata ? JSON.stringify(message.metadata) : null,
+  ];
+}
+
+function toMessage(row: MessageColumns, timestamp: number): StoredBusMessage {
+  return {
+    id: row.message_id,
+    channel: row.channel,
+    chatId: row.chat_id,
+    senderId: row.sender_id,
+    content: row.content,
+    ...(row.media === null ? {} : { media: JSON.parse(row.media) as BusMedia[] }),
+    ...(row.metadata === null
+      ? {}
+      : { metadata: JSON.parse(row.metadata) as Record<string, unknown> }),
+    timestamp,
+  };
+}
+
+function toOutboundRecord(row: OutboundRow): OutboundRecord {
+  return {
+    message: toMessage(row, row.created_at),
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    ...(row.last_error === null ? {} : { lastError: row.last_error }),
+  };
+}
