@@ -219,6 +219,31 @@ describe('channels', () => {
     await client.close();
   });
 
+  it('hands on, after a restart, an accepted message whose turn had not started', async () => {
+    // The state a crash leaves when it comes between accepting a message and its turn.
+    const database = openDatabase(join(directory, 'recover-state', 'clawgate.db'));
+    new ChannelStore(database).recordInbound({
+      id: 'accepted-before-crash',
+      channel: 'hooks',
+      chatId: 'chat-3',
+      senderId: 'user-3',
+      content: 'are you there?',
+      timestamp: 1,
+    });
+    database.close();
+    simulator.script(UPSTREAM_KEY, { kind: 'ok', fixture: 'openai-chat-text' });
+    received.length = 0;
+
+    await start('recover');
+
+    await until(() => received.length === 1);
+    expect(received[0]?.body).toMatchObject({
+      chatId: 'chat-3',
+      content: ANSWER,
+      metadata: { inReplyTo: 'accepted-before-crash' },
+    });
+  });
+
   it('refuses a bad signature, a stale one and a bad body, and starts no turn', async () => {
     const running = await start('refuse');
     simulator.clearRequests();

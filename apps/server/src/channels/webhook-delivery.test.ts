@@ -1,0 +1,137 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChannelStore, type StoredBusMessage } from '../store/channel-store.js';
+import { openDatabase } from '../store/database.js';
+import { WebhookDelivery } from './webhook-delivery.js';
+
+const SECRET = 'delivery-secret-0123456789';
+
+/** Answers each POST with the next scripted status (then 204); records the attempt numbers. */
+let server: Server;
+let url: string;
+let statuses: Array<{ status: number; headers?: Record<string, string> }> = [];
+const attempts: number[] = [];
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      attempts.push((JSON.parse(Buffer.concat(chunks).toString()) as { attempt: number }).attempt);
+      const next = statuses.shift() ?? { status: 204 };
+      response.writeHead(next.status, next.headers).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const message: StoredBusMessage = {
+  id: 'out-1',
+  channel: 'hooks',
+  chatId: 'chat-1',
+  senderId: 'agent',
+  content: 'the answer',
+  timestamp: 1,
+};
+
+function deliveryWith(maxAttempts = 4, retryInitialMs = 20) {
+  const store = new ChannelStore(openDatabase(':memory:'));
+  const delivery = new WebhookDelivery({
+    channel: 'hooks',
+    url,
+    secret: SECRET,
+    store,
+    maxAttempts,
+    retryInitialMs,
+    retryMaxMs: Math.max(40, retryInitialMs),
+    timeoutMs: 1_000,
+  });
+  attempts.length = 0;
+  return { store, delivery };
+}
+
+async function settled(store: ChannelStore): Promise<void> {
+  await expect.poll(() => store.outboundCounts('hooks').pending, { timeout: 5_000 }).toBe(0);
+}
+
+describe('WebhookDelivery', () => {
+  it('retries a 5xx, a 429 and a 408 with backoff, then delivers', async () => {
+    const { store, delivery } = deliveryWith();
+    statuses = [{ status: 503 }, { status: 429, headers: { 'retry-after': '0' } }, { status: 408 }];
+    store.enqueueOutbound(message);
+
+    delivery.start();
+    await settled(store);
+    await delivery.stop();
+
+    expect(attempts).toEqual([1, 2, 3, 4]);
+    expect(store.outboundCounts('hooks')).toEqual({ pending: 0, delivered: 1, dead: 0 });
+    expect(delivery.retries).toBe(3);
+  });
+
+  it('gives up at once on a 4xx that no retry fixes', async () => {
+    const { store, delivery } = deliveryWith();
+    statuses = [{ status: 410 }];
+    store.enqueueOutbound(message);
+
+    delivery.start();
+    await settled(store);
+    await delivery.stop();
+
+    expect(attempts).toEqual([1]);
+    expect(store.deadLetters('hooks')[0]).toMatchObject({
+      attempts: 1,
+      lastError: 'the receiver answered HTTP 410 (after 1 attempt)',
+    });
+  });
+
+  it('puts a message in the dead-letter record after the last allowed attempt fails', async () => {
+    const { store, delivery } = deliveryWith(2);
+    statuses = [{ status: 500 }, { status: 502 }];
+    store.enqueueOutbound(message);
+
+    delivery.start();
+    await settled(store);
+    await delivery.stop();
+
+    expect(attempts).toEqual([1, 2]);
+    expect(store.deadLetters('hooks')[0]).toMatchObject({
+      attempts: 2,
+      lastError: 'the receiver answered HTTP 502 (after 2 attempts)',
+    });
+  });
+
+  it('resumes a pending message in a new delivery over the same store, as after a restart', async () => {
+    // The first delivery is stopped while it waits out its 300 ms backoff.
+    const { store, delivery } = deliveryWith(4, 300);
+    statuses = [{ status: 503 }];
+    store.enqueueOutbound(message);
+    delivery.start();
+    await expect.poll(() => attempts).toEqual([1]);
+    await delivery.stop();
+    expect(store.pendingOutbound('hooks')).toMatchObject([{ attempts: 1 }]);
+
+    const restarted = new WebhookDelivery({
+      channel: 'hooks',
+      url,
+      secret: SECRET,
+      store,
+      maxAttempts: 4,
+      retryInitialMs: 20,
+      retryMaxMs: 40,
+      timeoutMs: 1_000,
+    });
+    restarted.start();
+    await settled(store);
+    await restarted.stop();
+
+    expect(attempts).toEqual([1, 2]);
+    expect(store.outboundCounts('hooks')).toEqual({ pending: 0, delivered: 1, dead: 0 });
+  });
+});
