@@ -9,6 +9,7 @@ import { createLogger } from '../src/logger.js';
 import { MISSING_TOOL_RESULT } from '../src/repair-history.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { until } from './support/loopback.js';
+import { simulatedProfileConfig } from './support/simulated-adapter.js';
 
 /**
  * `agent.abort` while the real `fetch_url` tool waits on a loopback page that never
@@ -63,15 +64,7 @@ async function startWithFetchUrl(): Promise<RunningServer> {
     JSON.stringify({
       gateway: { token: TOKEN },
       providers: {
-        profiles: [
-          {
-            name: 'primary',
-            provider: 'openai',
-            api_key: UPSTREAM_KEY,
-            base_url: simulator.openaiBaseUrl,
-            model: 'gpt-4.1-mini',
-          },
-        ],
+        profiles: [simulatedProfileConfig(simulator, UPSTREAM_KEY)],
       },
       tools: { fetch_url: { allow: [new URL(pageUrl).origin], timeout_ms: TOOL_TIMEOUT_MS } },
     }),

@@ -11,6 +11,7 @@ import { startServer, type RunningServer } from '../src/server.js';
 import { ChannelStore } from '../src/store/channel-store.js';
 import { openDatabase } from '../src/store/database.js';
 import { freePort, until } from './support/loopback.js';
+import { simulatedProfileConfig } from './support/simulated-adapter.js';
 
 /**
  * Channels end to end: a real server with the gateway channel and two webhook channels, one
@@ -79,15 +80,7 @@ async function start(name: string): Promise<RunningServer> {
     JSON.stringify({
       gateway: { token: TOKEN },
       providers: {
-        profiles: [
-          {
-            name: 'primary',
-            provider: 'openai',
-            api_key: UPSTREAM_KEY,
-            base_url: simulator.openaiBaseUrl,
-            model: 'gpt-4.1-mini',
-          },
-        ],
+        profiles: [simulatedProfileConfig(simulator, UPSTREAM_KEY)],
       },
       channels: {
         webhooks: [

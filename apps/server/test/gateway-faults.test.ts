@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { connectWhenListening, freePort, until } from './support/loopback.js';
+import { simulatedProfileConfig } from './support/simulated-adapter.js';
 
 /**
  * The server under faults, with real sockets: links that drop mid-turn, aborts, repeated
@@ -46,15 +47,7 @@ function writeConfig(name: string, gateway: Record<string, unknown> = {}): strin
     JSON.stringify({
       gateway: { token: TOKEN, ...gateway },
       providers: {
-        profiles: [
-          {
-            name: 'primary',
-            provider: 'openai',
-            api_key: UPSTREAM_KEY,
-            base_url: simulator.openaiBaseUrl,
-            model: 'gpt-4.1-mini',
-          },
-        ],
+        profiles: [simulatedProfileConfig(simulator, UPSTREAM_KEY)],
       },
     }),
   );

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/database.js';
 import { RunStore } from '../src/store/run-store.js';
 import { connectWhenListening, freePort, until } from './support/loopback.js';
+import { simulatedProfileConfig } from './support/simulated-adapter.js';
 
 /**
  * The embedded store across real restarts of a server process: conversations continue, and a
@@ -38,15 +39,7 @@ function writeConfig(name: string, port: number): string {
       gateway: { token: TOKEN, port },
       state_dir: join(directory, `${name}-state`),
       providers: {
-        profiles: [
-          {
-            name: 'primary',
-            provider: 'openai',
-            api_key: UPSTREAM_KEY,
-            base_url: simulator.openaiBaseUrl,
-            model: 'gpt-4.1-mini',
-          },
-        ],
+        profiles: [simulatedProfileConfig(simulator, UPSTREAM_KEY)],
       },
     }),
   );

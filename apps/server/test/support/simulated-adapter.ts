@@ -18,3 +18,20 @@ export function simulatedAdapter(
     ? new OpenAIProvider({ apiKey, baseURL: simulator.openaiBaseUrl, ...timeout })
     : new AnthropicProvider({ apiKey, baseURL: simulator.anthropicBaseUrl, ...timeout });
 }
+
+/**
+ * A `providers.profiles[]` entry of the configuration file: one OpenAI-format profile named
+ * `primary` in front of the simulator, scripted through `apiKey`.
+ */
+export function simulatedProfileConfig(
+  simulator: UpstreamSimulator,
+  apiKey: string,
+): Record<string, unknown> {
+  return {
+    name: 'primary',
+    provider: 'openai',
+    api_key: apiKey,
+    base_url: simulator.openaiBaseUrl,
+    model: 'gpt-4.1-mini',
+  };
+}
