@@ -65,4 +65,19 @@ describe('repairHistory', () => {
       { role: 'assistant', content: 'noon' },
     ]);
   });
+
+  it('leaves out an assistant message with neither text nor tool calls', () => {
+    const history: ChatMessage[] = [
+      { role: 'user', content: 'hello?' },
+      { role: 'assistant', content: '' },
+      { role: 'user', content: 'still there?' },
+      { role: 'assistant', content: 'yes' },
+    ];
+
+    expect(repairHistory(history)).toEqual([
+      { role: 'user', content: 'hello?' },
+      { role: 'user', content: 'still there?' },
+      { role: 'assistant', content: 'yes' },
+    ]);
+  });
 });

@@ -9,7 +9,9 @@ export const MISSING_TOOL_RESULT = 'No result: the turn ended before this tool f
  * no results. Both OpenAI and Anthropic refuse such a history, and refuse a tool result that
  * does not answer a call of the assistant message before it. So each call without a result
  * gets {@link MISSING_TOOL_RESULT} right after the results it has, and a result that answers
- * no call is left out. Everything else is returned as it is, in order.
+ * no call is left out. An assistant message with neither text nor tool calls (a model that
+ * answered nothing) is left out too: Anthropic refuses empty messages. Everything else is
+ * returned as it is, in order.
  */
 export function repairHistory(messages: readonly ChatMessage[]): ChatMessage[] {
   const repaired: ChatMessage[] = [];
@@ -31,6 +33,9 @@ export function repairHistory(messages: readonly ChatMessage[]): ChatMessage[] {
       continue;
     }
     closeOpenCalls();
+    if (message.role === 'assistant' && message.content === '' && !message.toolCalls?.length) {
+      continue;
+    }
     repaired.push(message);
     if (message.role === 'assistant' && message.toolCalls) {
       open = message.toolCalls.map((call) => call.id);

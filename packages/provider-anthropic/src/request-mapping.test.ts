@@ -46,6 +46,36 @@ describe('toAnthropicRequest', () => {
     });
   });
 
+  it('rewrites a tool call id the API would refuse the same way in the call and its result', () => {
+    const request = toAnthropicRequest({
+      model: 'claude-sonnet-4-5',
+      messages: [
+        { role: 'user', content: 'weather?' },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [{ id: 'functions.get_weather:0', name: 'get_weather', arguments: '{}' }],
+        },
+        { role: 'tool', toolCallId: 'functions.get_weather:0', content: 'sunny' },
+      ],
+    });
+
+    expect(request.messages.slice(1)).toEqual([
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 'functions_get_weather_0', name: 'get_weather', input: {} },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'functions_get_weather_0', content: 'sunny' },
+        ],
+      },
+    ]);
+  });
+
   it('keeps unparseable tool arguments instead of throwing', () => {
     const request = toAnthropicRequest({
       model: 'm',

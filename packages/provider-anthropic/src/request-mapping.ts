@@ -21,6 +21,16 @@ function parseArguments(text: string): Record<string, unknown> {
   }
 }
 
+/**
+ * A tool call id in the form the Messages API accepts (`[a-zA-Z0-9_-]+`). Ids from OpenAI
+ * (`call_...`) and Anthropic pass unchanged; another provider's id has each other character
+ * replaced by `_`, the same way for the call and its result, so the pair still matches.
+ */
+export function toAnthropicToolId(id: string): string {
+  const safe = id.replace(/[^a-zA-Z0-9_-]/g, '_');
+  return safe === '' ? '_' : safe;
+}
+
 function assistantBlocks(
   message: Extract<ChatMessage, { role: 'assistant' }>,
 ): ContentBlockParam[] {
@@ -29,7 +39,7 @@ function assistantBlocks(
   for (const call of message.toolCalls ?? []) {
     blocks.push({
       type: 'tool_use',
-      id: call.id,
+      id: toAnthropicToolId(call.id),
       name: call.name,
       input: parseArguments(call.arguments),
     });
@@ -67,7 +77,11 @@ export function toAnthropicMessages(messages: readonly ChatMessage[]): {
         break;
       case 'tool':
         push('user', [
-          { type: 'tool_result', tool_use_id: message.toolCallId, content: message.content },
+          {
+            type: 'tool_result',
+            tool_use_id: toAnthropicToolId(message.toolCallId),
+            content: message.content,
+          },
         ]);
         break;
     }
