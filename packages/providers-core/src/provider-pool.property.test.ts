@@ -197,10 +197,19 @@ function checkCallEnd(end: CallEnd, violations: string[]): void {
   violations.push(`a call ended with an untyped error: ${String(error)}`);
 }
 
-/** Deadlines reported for one scope must never move earlier. */
+/**
+ * Deadlines reported for one scope must never move earlier while they stand. A success
+ * re-enables a disabled profile (`profile-enabled`), and an ended cooldown is over; after
+ * either, a new failure starts a new deadline, which may well be sooner than the old one.
+ */
 function checkDeadlinesOnlyMoveLater(events: readonly PoolEvent[], violations: string[]): void {
   const latest = new Map<string, number>();
   for (const event of events) {
+    if (event.type === 'profile-enabled' || event.type === 'cooldown-ended') {
+      const ended = event.type === 'profile-enabled' ? 'profile-disabled' : 'cooldown-set';
+      latest.delete(`${ended} ${event.profile} ${event.model ?? ''}`);
+      continue;
+    }
     if (event.type !== 'cooldown-set' && event.type !== 'profile-disabled') continue;
     const scope = `${event.type} ${event.profile} ${event.model ?? ''}`;
     const previous = latest.get(scope);
@@ -281,6 +290,29 @@ async function run(input: Scenario, seed: number): Promise<Observations> {
   return observations;
 }
 
+/**
+ * Found by this property: a success in flight re-enables a profile another call has just
+ * disabled, and its next failure disables it again, sooner than before. Kept as an example.
+ */
+const REENABLED_THEN_DISABLED_AGAIN: Scenario = {
+  strategy: 'priority',
+  profiles: [
+    {
+      priority: 1,
+      outcomes: [
+        { kind: 'fail', reason: 'rate_limit', latencyMs: 0 },
+        { kind: 'answer', latencyMs: 0 },
+        { kind: 'fail', reason: 'model_not_found', latencyMs: 0 },
+      ],
+    },
+  ],
+  calls: [{ startAtMs: 0 }, { startAtMs: 0 }, { startAtMs: 0 }],
+  maxFailures: 1,
+  resetTimeoutMs: 100,
+  maxWaitMs: 200,
+  deadlineMs: 1_000,
+};
+
 describe('ProviderPool under random outcomes, latencies and concurrent calls', () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown): void => {
@@ -304,7 +336,7 @@ describe('ProviderPool under random outcomes, latencies and concurrent calls', (
         const { violations } = await run(input, seed);
         expect(violations).toEqual([]);
       }),
-      { numRuns: 200 },
+      { numRuns: 200, examples: [[REENABLED_THEN_DISABLED_AGAIN, 1]] },
     );
     // Let any stray rejection surface before checking.
     await vi.advanceTimersByTimeAsync(0);
