@@ -16,6 +16,7 @@ import { registerMethods } from './methods.js';
 import { SessionsFeed } from './sessions-feed.js';
 import { builtInTools } from './tools/built-in-tools.js';
 import { createChannels } from './channels/create-channels.js';
+import { relabelLegacyOwners } from './store/relabel-legacy-owners.js';
 import { registerSessionsMethods } from './sessions-methods.js';
 import { buildPoolProfiles } from './provider-registry.js';
 import { profilesFromEnv } from './profiles-from-env.js';
@@ -207,6 +208,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const failover = config.providers.failover;
   // Conversations, run records and profile health, in one SQLite file of the state directory.
   const database = openDatabase(join(stateDirectory, 'clawgate.db'));
+  const moved = relabelLegacyOwners(database, [token, ...config.gateway.tokens]);
+  if (moved > 0) logger.info({ moved }, 'conversations and runs now belong to token principals');
   const runRecords = new RunStore(database);
   const interrupted = runRecords.markInterrupted();
   if (interrupted > 0) {

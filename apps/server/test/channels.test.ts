@@ -1,3 +1,4 @@
+import { principalOf } from '@clawgate/gateway';
 import { GatewayClient } from '@clawgate/client';
 import { recordedText, UpstreamSimulator } from '@clawgate/upstream-sim';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -322,7 +323,7 @@ describe('channels', () => {
           id: sent.messageId,
           channel: 'down',
           chatId: 'chat-9',
-          senderId: 'token-0',
+          senderId: principalOf(TOKEN),
           content: 'nobody is listening',
           timestamp: expect.any(Number),
         },
@@ -385,7 +386,7 @@ describe('channels', () => {
         messageId: sent.messageId,
         channel: 'websocket',
         chatId: 'room-1',
-        senderId: 'token-0',
+        senderId: principalOf(TOKEN),
         content: 'to the room',
         timestamp: expect.any(Number),
       },

@@ -1,3 +1,4 @@
+import { principalOf } from '@clawgate/gateway';
 import type { GatewayClient } from '@clawgate/client';
 import { recordedText, UpstreamSimulator } from '@clawgate/upstream-sim';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -105,7 +106,7 @@ describe('the embedded store across restarts', () => {
       ]);
       expect(summary).toMatchObject({ sessionKey: 'work', messageCount: 3 });
       const database = openDatabase(join(directory, 'crash-state', 'clawgate.db'));
-      const runs = new RunStore(database).ofConversation('token-0', 'work');
+      const runs = new RunStore(database).ofConversation(principalOf(TOKEN), 'work');
       database.close();
       expect(runs.map((run) => [run.message, run.status])).toEqual([
         ['first', 'done'],

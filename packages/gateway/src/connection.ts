@@ -110,6 +110,14 @@ export class Connection implements SessionConnection {
     }
   }
 
+  /** The principal of the token this connection authenticated with. */
+  #principal(tokenIndex: number): string {
+    const principal = this.#host.options.principals[tokenIndex];
+    // The index came from matching the same list, so it is always in range.
+    if (principal === undefined) throw new Error(`no principal for token index ${tokenIndex}`);
+    return principal;
+  }
+
   /** Pings the peer, or terminates it when it did not answer the previous ping. */
   heartbeat(): void {
     if (this.#state.kind === 'closed') return;
@@ -261,7 +269,7 @@ export class Connection implements SessionConnection {
         session,
         connectionId: this.id,
         remoteAddress: this.remoteAddress,
-        principal: `token-${this.#state.tokenIndex}`,
+        principal: this.#principal(this.#state.tokenIndex),
         signal: this.#abortController.signal,
       },
       onHandlerError: (error) =>

@@ -1,4 +1,6 @@
+import { healthParamsSchema } from '@clawgate/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { principalOf } from './gateway-options.js';
 import {
   startGateway,
   TEST_TOKEN,
@@ -121,13 +123,23 @@ describe('Gateway sessions bound to their token', () => {
     expect(await rightful.next()).toMatchObject({ id: 1, result: { sessionId, resumed: true } });
   });
 
-  it('accepts every configured token', async () => {
+  it('accepts every configured token, and names each caller by its token, not its position', async () => {
     const otherToken = 'second-client-token-0123';
     running = await startGateway({ tokens: [otherToken] });
+    running.gateway.method('whoami', {
+      params: healthParamsSchema,
+      handler: (_params, context) => ({ principal: context.principal }),
+    });
 
-    const { sessionId } = await connectedPeer(running, otherToken);
+    const { peer, sessionId } = await connectedPeer(running, otherToken);
+    peer.send({ jsonrpc: '2.0', id: 2, method: 'whoami' });
 
     expect(sessionId).toEqual(expect.any(String));
+    expect(await peer.next()).toEqual({
+      jsonrpc: '2.0',
+      id: 2,
+      result: { principal: principalOf(otherToken) },
+    });
   });
 });
 

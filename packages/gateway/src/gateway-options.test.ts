@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveGatewayOptions } from './gateway-options.js';
+import { principalOf, resolveGatewayOptions } from './gateway-options.js';
 import { tokensMatch } from './token-match.js';
 
 describe('resolveGatewayOptions', () => {
@@ -28,6 +28,21 @@ describe('resolveGatewayOptions', () => {
     expect(() => resolveGatewayOptions({ token: '' })).toThrow(
       new RangeError('token must be a non-empty string'),
     );
+  });
+});
+
+describe('principalOf', () => {
+  it('names a token by the first 16 hex digits of its SHA-256, whatever its position', () => {
+    // printf '%s' alpha-token-0123456789 | sha256sum
+    expect(principalOf('alpha-token-0123456789')).toBe('token-53ab761424453342');
+    const first = resolveGatewayOptions({ token: 'alpha-token-0123456789', tokens: ['beta-x'] });
+    const swapped = resolveGatewayOptions({ token: 'beta-x', tokens: ['alpha-token-0123456789'] });
+
+    expect(first.principals).toEqual([
+      principalOf('alpha-token-0123456789'),
+      principalOf('beta-x'),
+    ]);
+    expect(swapped.principals).toEqual([...first.principals].reverse());
   });
 });
 

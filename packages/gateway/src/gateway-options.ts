@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { GatewayEventListener } from './gateway-event.js';
 
 /** Options of a `Gateway`. */
@@ -66,6 +67,8 @@ export interface ResolvedGatewayOptions {
   port: number;
   /** Every accepted token, `token` first. */
   tokens: readonly string[];
+  /** The principal of each token, same order: see {@link principalOf}. */
+  principals: readonly string[];
   lockout: { maxFailures: number; windowMs: number; lockoutMs: number };
   maxInFlightPerConnection: number;
   maxBatchElements: number;
@@ -96,6 +99,15 @@ function requireInteger(name: string, value: number, minimum: number): number {
   return value;
 }
 
+/**
+ * The principal of a token: `token-` and the first 16 hex digits of its SHA-256. It names
+ * the token, not its place in the configuration, so data scoped by it stays with the token
+ * when tokens are added, removed or reordered; a digest that short reveals nothing of it.
+ */
+export function principalOf(token: string): string {
+  return `token-${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+}
+
 /** Applies defaults and checks every option; throws a `RangeError` naming a bad one. */
 export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayOptions {
   const tokens = [options.token, ...(options.tokens ?? [])];
@@ -117,6 +129,7 @@ export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayO
     host: options.host ?? '127.0.0.1',
     port,
     tokens,
+    principals: tokens.map(principalOf),
     lockout: {
       maxFailures: requireInteger('lockout.maxFailures', options.lockout?.maxFailures ?? 5, 1),
       windowMs: requireInteger('lockout.windowMs', options.lockout?.windowMs ?? 60_000, 1),

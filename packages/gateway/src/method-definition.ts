@@ -8,8 +8,9 @@ export interface MethodContext {
   connectionId: string;
   remoteAddress: string;
   /**
-   * Who is calling, as an opaque id of the accepted token they presented (`'token-0'` for
-   * `token`, `'token-1'`... for `tokens`). Scope per-client data, such as runs, by it.
+   * Who is calling: an opaque, stable id of the accepted token they presented
+   * (`principalOf(token)`, e.g. `'token-9f86d081884c7d65'`). It does not change when tokens
+   * are reordered, added or removed. Scope per-client data, such as runs, by it.
    */
   principal: string;
   /** Aborted when the calling connection closes. */
