@@ -53,6 +53,11 @@ export interface TurnOptions {
   startAfter?: Promise<void>;
   /** A repeat within the idempotency window returns the earlier run instead of a new one. */
   idempotencyKey?: string;
+  /**
+   * Told when the turn really begins: earlier turns of its conversation have settled and
+   * its user message is about to be stored. A turn aborted while it waited never begins.
+   */
+  onBegin?: () => void;
 }
 
 interface Run {
@@ -325,6 +330,18 @@ export class AgentRunner {
       return fitted.request;
     };
 
+    // Aborted while it waited for its turn: nothing of it was stored, nothing is.
+    if (run.controller.signal.aborted) {
+      const { error } = toTurnError(new TurnAborted(run.controller.signal.reason));
+      run.result = { runId: run.id, status: 'error', text: '', error };
+      this.runRecords.finish(run.id, { status: 'error', error });
+      send('error', { error, partial: false });
+      return run.result;
+    }
+
+    options.onBegin?.();
+    // Text of the model call in progress; kept in the result if the turn fails during it.
+    let stepText = '';
     send('start');
     try {
       const user: ChatMessage = { role: 'user', content: message };
@@ -332,7 +349,7 @@ export class AgentRunner {
       history.push(user);
       for (let step = 1; ; step += 1) {
         const toolCalls: ToolCall[] = [];
-        let stepText = '';
+        stepText = '';
         for await (const event of this.pool.stream(
           { messages: [...history], ...(tools ? { tools } : {}) },
           {
@@ -353,6 +370,7 @@ export class AgentRunner {
           }
         }
         text += stepText;
+        stepText = '';
         const answer: ChatMessage =
           toolCalls.length === 0
             ? { role: 'assistant', content: stepText }
@@ -389,7 +407,7 @@ export class AgentRunner {
           ? new TurnAborted(run.controller.signal.reason)
           : thrown,
       );
-      run.result = { runId: run.id, status: 'error', text, error };
+      run.result = { runId: run.id, status: 'error', text: text + stepText, error };
       this.runRecords.finish(run.id, { status: 'error', error });
       send('error', { error, partial });
     }

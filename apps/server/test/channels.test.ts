@@ -213,29 +213,90 @@ describe('channels', () => {
     await client.close();
   });
 
-  it('hands on, after a restart, an accepted message whose turn had not started', async () => {
-    // The state a crash leaves when it comes between accepting a message and its turn.
+  it('after a crash, hands on a message whose turn had not begun and tells the sender of one that had', async () => {
+    // The state a kill -9 leaves: one turn had begun, one waited behind it.
     const database = openDatabase(join(directory, 'recover-state', 'clawgate.db'));
-    new ChannelStore(database).recordInbound({
-      id: 'accepted-before-crash',
+    const store = new ChannelStore(database);
+    const accepted = (id: string, content: string) => ({
+      id,
       channel: 'hooks',
       chatId: 'chat-3',
       senderId: 'user-3',
-      content: 'are you there?',
+      content,
       timestamp: 1,
     });
+    store.recordInbound(accepted('began-before-crash', 'are you there?'));
+    store.markInbound('began-before-crash', 'started', 'run-lost');
+    store.recordInbound(accepted('waited-before-crash', 'hello?'));
     database.close();
     simulator.script(UPSTREAM_KEY, { kind: 'ok', fixture: 'openai-chat-text' });
     received.length = 0;
 
     await start('recover');
 
-    await until(() => received.length === 1);
-    expect(received[0]?.body).toMatchObject({
-      chatId: 'chat-3',
-      content: ANSWER,
-      metadata: { inReplyTo: 'accepted-before-crash' },
+    await until(() => received.length === 2);
+    expect(received.map(({ body }) => [body.content, body.metadata])).toEqual([
+      [
+        'The server restarted before the agent finished answering; please send your message again.',
+        { error: 'INTERRUPTED', inReplyTo: 'began-before-crash' },
+      ],
+      [ANSWER, { runId: expect.any(String), inReplyTo: 'waited-before-crash' }],
+    ]);
+  });
+
+  it('answers a replayed request and a reused id in the same chat without a second turn', async () => {
+    const running = await start('repeats');
+    simulator.clearRequests();
+    simulator.script(UPSTREAM_KEY, { kind: 'ok', fixture: 'openai-chat-text' }, { sticky: true });
+    const url = `http://127.0.0.1:${running.port}/channels/hooks/messages`;
+    const body = JSON.stringify({ chatId: 'chat-5', senderId: 'u', content: 'no id here' });
+    const timestampMs = Date.now();
+    const signed = {
+      'content-type': 'application/json',
+      'x-clawgate-signature': signWebhook(SECRET, timestampMs, body)
+        .toUpperCase()
+        .replace('SHA256=', 'sha256='),
+      'x-clawgate-timestamp': String(timestampMs),
+    };
+
+    const first = await fetch(url, { method: 'POST', headers: signed, body });
+    const replayed = await fetch(url, { method: 'POST', headers: signed, body });
+    const original = { chatId: 'chat-5', senderId: 'u', content: 'first text', id: 'n-1' };
+    await postInbound(running, 'hooks', original);
+    const reused = await postInbound(running, 'hooks', { ...original, content: 'other text' });
+    const otherChat = await postInbound(running, 'hooks', { ...original, chatId: 'chat-6' });
+    const plainText = await fetch(url, {
+      method: 'POST',
+      headers: { ...signed, 'content-type': 'text/plain' },
+      body,
     });
+
+    expect(first.status).toBe(202);
+    const firstBody = (await first.json()) as { messageId: string };
+    expect(replayed.status).toBe(200);
+    expect(await replayed.json()).toEqual({
+      accepted: true,
+      messageId: firstBody.messageId,
+      duplicate: true,
+    });
+    expect(reused).toEqual({
+      status: 409,
+      body: {
+        error: {
+          code: 'CONFLICT',
+          message: 'this id was already used for another message in this chat',
+        },
+      },
+    });
+    expect(otherChat.status).toBe(202);
+    expect(plainText.status).toBe(415);
+    expect(await plainText.json()).toEqual({
+      error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the body must be application/json' },
+    });
+    // Three messages were accepted: the first, the one with id n-1, and its twin in chat-6.
+    await until(() => simulator.requestsFor(UPSTREAM_KEY).length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(simulator.requestsFor(UPSTREAM_KEY)).toHaveLength(3);
   });
 
   it('refuses a bad signature, a stale one and a bad body, and starts no turn', async () => {
@@ -248,6 +309,7 @@ describe('channels', () => {
     const stale = await fetch(`http://127.0.0.1:${running.port}/channels/hooks/messages`, {
       method: 'POST',
       headers: {
+        'content-type': 'application/json',
         'x-clawgate-signature': signWebhook(SECRET, Date.now() - 600_000, body),
         'x-clawgate-timestamp': String(Date.now() - 600_000),
       },
@@ -255,6 +317,7 @@ describe('channels', () => {
     });
     const unsigned = await fetch(`http://127.0.0.1:${running.port}/channels/hooks/messages`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body,
     });
     const invalid = await postInbound(running, 'hooks', { chatId: 'chat-1', content: 'x' });

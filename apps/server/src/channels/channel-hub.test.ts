@@ -7,7 +7,7 @@ import { ChannelStore, type StoredBusMessage } from '../store/channel-store.js';
 import { ConversationStore } from '../store/conversation-store.js';
 import { openDatabase } from '../store/database.js';
 import { RunStore } from '../store/run-store.js';
-import type { Channel, ChannelStatus } from './channel.js';
+import type { Channel, ChannelStatus, ReceiveOutcome } from './channel.js';
 import { ChannelHub } from './channel-hub.js';
 import { ChatSubscriptions } from './chat-subscriptions.js';
 import { HubClosing } from './hub-closing.js';
@@ -47,10 +47,22 @@ afterEach(async () => {
   hub = undefined;
 });
 
-function setUp(call: (request: ChatRequest) => Promise<{ text: string }>, maxConcurrentTurns = 32) {
+function setUp(
+  call: (request: ChatRequest, signal: AbortSignal) => Promise<{ text: string }>,
+  maxConcurrentTurns = 32,
+) {
   const database = openDatabase(':memory:');
   const pool = new ProviderPool({
-    profiles: [{ name: 'only', model: 'm', provider: functionProvider({ kind: 'test', call }) }],
+    profiles: [
+      {
+        name: 'only',
+        model: 'm',
+        provider: functionProvider({
+          kind: 'test',
+          call: (request, options) => call(request, options.signal),
+        }),
+      },
+    ],
     maxAttempts: 1,
   });
   const conversations = new ConversationStore(database);
@@ -65,7 +77,13 @@ function setUp(call: (request: ChatRequest) => Promise<{ text: string }>, maxCon
     channels: [channel],
     maxConcurrentTurns,
   });
-  return { hub, channel, conversations, store };
+  return { hub, channel, conversations, store, runner };
+}
+
+/** The id of an accepted message. */
+function idOf(outcome: ReceiveOutcome): string {
+  if ('conflict' in outcome) throw new Error('the message was refused as a conflict');
+  return outcome.messageId;
 }
 
 const inbound = (chatId: string, content: string) => ({
@@ -83,12 +101,14 @@ describe('ChannelHub', () => {
     }));
     await hub.start();
 
-    const { messageId } = await channel.receive!(
-      {
-        ...inbound('c1', 'look'),
-        media: [{ kind: 'image', url: 'https://example.test/a.png', mimeType: 'image/png' }],
-      },
-      {},
+    const messageId = idOf(
+      await channel.receive!(
+        {
+          ...inbound('c1', 'look'),
+          media: [{ kind: 'image', url: 'https://example.test/a.png', mimeType: 'image/png' }],
+        },
+        {},
+      ),
     );
     await expect.poll(() => channel.sent.length).toBe(1);
 
@@ -148,7 +168,7 @@ describe('ChannelHub', () => {
     hub.refuseInbound();
 
     await expect(channel.receive!(inbound('c1', 'late'), {})).rejects.toBeInstanceOf(HubClosing);
-    expect(store.recoverInbound()).toEqual([]);
+    expect(store.recoverInbound()).toEqual({ queued: [], interrupted: [] });
   });
 
   it('throws for an outbound message to a channel it does not have, and goes on', async () => {
@@ -161,5 +181,36 @@ describe('ChannelHub', () => {
 
     expect(channel.sent[0]?.content).toBe('found');
     expect(hub.status().bus.outbound.subscribers[0]).toMatchObject({ name: 'channels', failed: 1 });
+  });
+
+  it('at shutdown keeps a message whose turn never began queued, for the next start', async () => {
+    const { hub, channel, store, runner } = setUp(
+      (_request, signal) =>
+        new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }),
+    );
+    await hub.start();
+    const first = await channel.receive!(inbound('c1', 'first'), {});
+    const second = await channel.receive!(inbound('c1', 'second'), {});
+    await expect.poll(() => runner.runningCount).toBe(2);
+
+    hub.refuseInbound();
+    runner.abortAll();
+    await runner.idle();
+    await hub.stop();
+
+    // The first had begun: its sender is told. The second waits for the next start.
+    expect(channel.sent.map((message) => message.metadata)).toEqual([
+      {
+        runId: expect.any(String),
+        inReplyTo: idOf(first),
+        error: 'SHUTTING_DOWN',
+      },
+    ]);
+    expect(store.recoverInbound()).toEqual({
+      queued: [expect.objectContaining({ id: idOf(second) })],
+      interrupted: [],
+    });
   });
 });

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { MessageBus, MessageBusStats } from '@clawgate/bus';
 import type { AgentRunner, RunEventSink, RunResult } from '../agent-runner.js';
 import type { ChannelStore, StoredBusMessage } from '../store/channel-store.js';
-import type { Channel, ChannelContext, ChannelStatus } from './channel.js';
+import type {
+  Channel,
+  ChannelContext,
+  ChannelStatus,
+  ReceiveOptions,
+  ReceiveOutcome,
+} from './channel.js';
 import type { ChatSubscriptions } from './chat-subscriptions.js';
 import { HubClosing } from './hub-closing.js';
 
@@ -69,7 +75,17 @@ export class ChannelHub {
       bus.inbound.subscribe((message) => this.onInbound(message), { name: 'agent' }),
       bus.outbound.subscribe((message) => this.onOutbound(message), { name: 'channels' }),
     );
-    for (const message of store.recoverInbound()) await bus.inbound.publish(message);
+    const { queued, interrupted } = store.recoverInbound();
+    for (const message of interrupted) {
+      await bus.outbound.publish(
+        this.notice(
+          message,
+          'The server restarted before the agent finished answering; please send your message again.',
+          { error: 'INTERRUPTED' },
+        ),
+      );
+    }
+    for (const message of queued) await bus.inbound.publish(message);
   }
 
   /** From now on inbound messages are refused with {@link HubClosing}; e.g. while draining. */
@@ -140,13 +156,16 @@ export class ChannelHub {
 
   private async receive(
     message: Omit<StoredBusMessage, 'id'>,
-    options: { externalId?: string; signal?: AbortSignal },
-  ): Promise<{ messageId: string; duplicate: boolean }> {
+    options: ReceiveOptions,
+  ): Promise<ReceiveOutcome> {
     if (this.closing) throw new HubClosing();
     const { store, bus } = this.options;
     const stored: StoredBusMessage = { ...message, id: randomUUID() };
-    const recorded = store.recordInbound(stored, options.externalId);
-    if (recorded.duplicate) return recorded;
+    const recorded = store.recordInbound(stored, {
+      ...(options.externalId === undefined ? {} : { externalId: options.externalId }),
+      ...(options.signature === undefined ? {} : { signature: options.signature }),
+    });
+    if ('conflict' in recorded || recorded.duplicate) return recorded;
     try {
       await bus.inbound.publish(stored, options.signal ? { signal: options.signal } : {});
     } catch (error) {
@@ -162,16 +181,20 @@ export class ChannelHub {
     }
     const { runner, store } = this.options;
     const owner = `channel:${message.channel}`;
+    let began = false;
     const { runId } = runner.start({
       owner,
       sessionKey: `${message.channel}:${message.chatId}`,
       message: withMedia(message),
       sink: NO_SESSION,
+      onBegin: () => {
+        began = true;
+        store.markInbound(message.id, 'started', runId);
+      },
     });
-    store.markInbound(message.id, 'started', runId);
     this.runningTurns += 1;
     const answered = (runner.settled(runId) ?? Promise.resolve(undefined))
-      .then((result) => this.answer(message, runId, result))
+      .then((result) => this.answer(message, runId, result, began))
       .catch((error: unknown) =>
         this.options.onError?.(error, { channel: message.channel, what: 'answer' }),
       )
@@ -187,25 +210,40 @@ export class ChannelHub {
     message: StoredBusMessage,
     runId: string,
     result: RunResult | undefined,
+    began: boolean,
   ): Promise<void> {
+    const { store, bus } = this.options;
+    // Stopped by a shutdown before it began: it stays queued and is handed on at next start.
+    if (!began && result?.error?.code === 'SHUTTING_DOWN') return;
     const done = result?.status === 'done';
-    this.options.store.markInbound(message.id, done ? 'answered' : 'failed');
+    store.markInbound(message.id, done ? 'answered' : 'failed', runId);
     const error = result?.error;
-    await this.options.bus.outbound.publish({
+    await bus.outbound.publish(
+      done
+        ? this.notice(message, result.text ?? '', { runId })
+        : this.notice(
+            message,
+            `The agent could not answer: ${error?.message ?? 'the turn did not finish'}`,
+            { runId, error: error?.code ?? 'INTERNAL' },
+          ),
+    );
+  }
+
+  /** An outbound message from the agent to the chat `message` came from, in reply to it. */
+  private notice(
+    message: StoredBusMessage,
+    content: string,
+    metadata: Record<string, unknown>,
+  ): StoredBusMessage {
+    return {
       id: randomUUID(),
       channel: message.channel,
       chatId: message.chatId,
       senderId: AGENT_SENDER_ID,
-      content: done
-        ? (result.text ?? '')
-        : `The agent could not answer: ${error?.message ?? 'the turn did not finish'}`,
-      metadata: {
-        runId,
-        inReplyTo: message.id,
-        ...(done ? {} : { error: error?.code ?? 'INTERNAL' }),
-      },
+      content,
+      metadata: { ...metadata, inReplyTo: message.id },
       timestamp: Date.now(),
-    });
+    };
   }
 
   private async onOutbound(message: StoredBusMessage): Promise<void> {

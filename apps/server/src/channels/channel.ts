@@ -14,6 +14,21 @@ export interface ChannelStatus {
   lastError?: string;
 }
 
+/** How an inbound message is recognised when it comes again, and how long to wait for room. */
+export interface ReceiveOptions {
+  /** The sender's id of the message; unique per chat. */
+  externalId?: string;
+  /** The request's signature, so a replayed request is recognised. */
+  signature?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * A message accepted (or recognised as a repeat: `duplicate`), or refused because its
+ * `externalId` was used before for another message (`conflict`).
+ */
+export type ReceiveOutcome = { messageId: string; duplicate: boolean } | { conflict: true };
+
 /** What the hub gives a channel when it starts it. */
 export interface ChannelContext {
   /**
@@ -21,10 +36,7 @@ export interface ChannelContext {
    * once it is safely queued; waits while the bus is full, and rejects when `signal` aborts
    * first or the bus closed, in which case the message was not accepted.
    */
-  receive(
-    message: Omit<BusMessage, 'id'>,
-    options: { externalId?: string; signal?: AbortSignal },
-  ): Promise<{ messageId: string; duplicate: boolean }>;
+  receive(message: Omit<BusMessage, 'id'>, options: ReceiveOptions): Promise<ReceiveOutcome>;
 }
 
 /**

@@ -57,9 +57,11 @@ export interface WebhookInboundOptions {
 /**
  * Answers one inbound webhook request: `POST` with a JSON body (see {@link inboundBodySchema})
  * signed with the channel's secret. 202 `{accepted, messageId}` once the message is stored and
- * queued for the agent (200 with `duplicate: true` for a repeated `id`); 401 for a missing,
- * wrong or stale signature; 400 for a body that is not valid; 405, 413, and 503 when the
- * channel is stopped or the agent's queue stayed full. Every error body is
+ * queued for the agent (200 with `duplicate: true` for a replayed request, or a repeated `id`
+ * in the same chat with the same sender and content); 409 for an `id` reused for another
+ * message; 401 for a missing, wrong or stale signature; 400 for a body that is not valid;
+ * 405, 413, 415 for a body that is not JSON, and 503 when the channel is stopped or the
+ * agent's queue stayed full. Every error body is
  * `{"error":{"code","message"}}` and names no secret.
  */
 export async function handleWebhookInbound(
@@ -76,6 +78,11 @@ export async function handleWebhookInbound(
   if (request.method !== 'POST') {
     response.setHeader('allow', 'POST');
     refuse(405, 'METHOD_NOT_ALLOWED', 'use POST');
+    return;
+  }
+  const contentType = header(request, 'content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    refuse(415, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json');
     return;
   }
   let body: string;
@@ -130,13 +137,19 @@ export async function handleWebhookInbound(
   }
   const { id: externalId, timestamp, ...fields } = parsed;
   try {
-    const { messageId, duplicate } = await context.receive(
+    const outcome = await context.receive(
       { ...fields, channel: options.channel, timestamp: timestamp ?? Date.now() },
       {
         ...(externalId === undefined ? {} : { externalId }),
+        signature: header(request, SIGNATURE_HEADER)?.toLowerCase() ?? '',
         signal: AbortSignal.timeout(options.receiveTimeoutMs),
       },
     );
+    if ('conflict' in outcome) {
+      refuse(409, 'CONFLICT', 'this id was already used for another message in this chat');
+      return;
+    }
+    const { messageId, duplicate } = outcome;
     if (duplicate) counters.duplicates += 1;
     else counters.accepted += 1;
     writeJson(response, duplicate ? 200 : 202, {

@@ -37,7 +37,8 @@ export function verifyWebhook(options: {
   const timestampMs = Number(timestamp);
   if (Math.abs(options.nowMs - timestampMs) > SIGNATURE_TOLERANCE_MS) return 'stale';
   const expected = Buffer.from(signWebhook(options.secret, timestampMs, options.body));
-  const given = Buffer.from(signature);
+  // Hex digits in either case are the same digest.
+  const given = Buffer.from(signature.toLowerCase());
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'mismatch';
   return undefined;
 }

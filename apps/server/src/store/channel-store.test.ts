@@ -13,23 +13,53 @@ const message = (id: string, extra: Partial<StoredBusMessage> = {}): StoredBusMe
 });
 
 describe('ChannelStore', () => {
-  it('records an inbound message once per sender id and answers repeats with the first id', () => {
+  it('recognises a repeated id in the same chat, and a reused one as a conflict', () => {
     const store = new ChannelStore(openDatabase(':memory:'));
 
-    expect(store.recordInbound(message('m1'), 'ext-1')).toEqual({
+    expect(store.recordInbound(message('m1'), { externalId: 'ext-1' })).toEqual({
       messageId: 'm1',
       duplicate: false,
     });
-    expect(store.recordInbound(message('m2'), 'ext-1')).toEqual({
+    expect(
+      store.recordInbound(message('m2', { content: 'message m1' }), { externalId: 'ext-1' }),
+    ).toEqual({ messageId: 'm1', duplicate: true });
+    expect(
+      store.recordInbound(message('m3', { content: 'other text' }), { externalId: 'ext-1' }),
+    ).toEqual({ conflict: true });
+    expect(
+      store.recordInbound(message('m4', { senderId: 'someone else' }), { externalId: 'ext-1' }),
+    ).toEqual({ conflict: true });
+    // The same id in another chat or another channel is another message.
+    expect(
+      store.recordInbound(message('m5', { chatId: 'chat-2' }), { externalId: 'ext-1' }),
+    ).toEqual({ messageId: 'm5', duplicate: false });
+    expect(
+      store.recordInbound(message('m6', { channel: 'other' }), { externalId: 'ext-1' }),
+    ).toEqual({ messageId: 'm6', duplicate: false });
+    // Without an id, the same text twice is two messages.
+    expect(store.recordInbound(message('m7'))).toEqual({ messageId: 'm7', duplicate: false });
+    expect(store.recordInbound(message('m8', { content: 'message m7' }))).toEqual({
+      messageId: 'm8',
+      duplicate: false,
+    });
+  });
+
+  it('recognises a replayed request by its signature', () => {
+    const store = new ChannelStore(openDatabase(':memory:'));
+
+    store.recordInbound(message('m1'), { signature: 'sha256=aa' });
+
+    expect(store.recordInbound(message('m2'), { signature: 'sha256=aa' })).toEqual({
       messageId: 'm1',
       duplicate: true,
     });
-    expect(store.recordInbound(message('m3', { channel: 'other' }), 'ext-1').duplicate).toBe(false);
-    expect(store.recordInbound(message('m4')).duplicate).toBe(false);
-    expect(store.recordInbound(message('m5')).duplicate).toBe(false);
+    expect(store.recordInbound(message('m3'), { signature: 'sha256=bb' })).toEqual({
+      messageId: 'm3',
+      duplicate: false,
+    });
   });
 
-  it('hands back after a restart what was queued, and marks started turns interrupted', () => {
+  it('hands back after a restart what was queued, and once what was interrupted', () => {
     const store = new ChannelStore(openDatabase(':memory:'));
     const media = [{ kind: 'image' as const, url: 'https://example.test/a.png' }];
     store.recordInbound(message('queued', { media, metadata: { thread: 't' } }));
@@ -40,9 +70,14 @@ describe('ChannelStore', () => {
     store.recordInbound(message('forgotten'));
     store.forgetInbound('forgotten');
 
-    expect(store.recoverInbound()).toEqual([
-      message('queued', { media, metadata: { thread: 't' } }),
-    ]);
+    expect(store.recoverInbound()).toEqual({
+      queued: [message('queued', { media, metadata: { thread: 't' } })],
+      interrupted: [message('started')],
+    });
+    expect(store.recoverInbound()).toEqual({
+      queued: [message('queued', { media, metadata: { thread: 't' } })],
+      interrupted: [],
+    });
   });
 
   it('keeps an outbound message pending until delivered, or dead with its reason', () => {

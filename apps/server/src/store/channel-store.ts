@@ -50,26 +50,48 @@ export class ChannelStore {
   constructor(private readonly database: ClawgateDatabase) {}
 
   /**
-   * Records an accepted inbound message as `queued`. With an `externalId` the channel saw
-   * before, records nothing and returns the earlier message's id with `duplicate: true`.
+   * Records an accepted inbound message as `queued`, unless it repeats one already recorded:
+   * the same `signature` (a replayed request), or the same `externalId` in the same chat. A
+   * repeat with the same sender and content is a `duplicate` (the earlier message's id comes
+   * back and nothing is recorded); an `externalId` reused for another sender or content is a
+   * `conflict`, and nothing is recorded either.
    */
   recordInbound(
     message: StoredBusMessage,
-    externalId?: string,
-  ): { messageId: string; duplicate: boolean } {
-    if (externalId !== undefined) {
+    keys: { externalId?: string; signature?: string } = {},
+  ): { messageId: string; duplicate: boolean } | { conflict: true } {
+    if (keys.signature !== undefined) {
+      const replayed = this.database
+        .prepare(`SELECT message_id FROM inbound_messages WHERE channel = ? AND signature = ?`)
+        .get(message.channel, keys.signature) as { message_id: string } | undefined;
+      if (replayed) return { messageId: replayed.message_id, duplicate: true };
+    }
+    if (keys.externalId !== undefined) {
       const earlier = this.database
-        .prepare(`SELECT message_id FROM inbound_messages WHERE channel = ? AND external_id = ?`)
-        .get(message.channel, externalId) as { message_id: string } | undefined;
-      if (earlier) return { messageId: earlier.message_id, duplicate: true };
+        .prepare(
+          `SELECT message_id, sender_id, content FROM inbound_messages
+           WHERE channel = ? AND chat_id = ? AND external_id = ?`,
+        )
+        .get(message.channel, message.chatId, keys.externalId) as
+        { message_id: string; sender_id: string; content: string } | undefined;
+      if (earlier) {
+        const same = earlier.sender_id === message.senderId && earlier.content === message.content;
+        return same ? { messageId: earlier.message_id, duplicate: true } : { conflict: true };
+      }
     }
     this.database
       .prepare(
         `INSERT INTO inbound_messages (message_id, channel, chat_id, sender_id, content, media,
-           metadata, external_id, sent_at, received_at, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')`,
+           metadata, external_id, signature, sent_at, received_at, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')`,
       )
-      .run(...messageValues(message), externalId ?? null, message.timestamp, Date.now());
+      .run(
+        ...messageValues(message),
+        keys.externalId ?? null,
+        keys.signature ?? null,
+        message.timestamp,
+        Date.now(),
+      );
     return { messageId: message.id, duplicate: false };
   }
 
@@ -90,17 +112,22 @@ export class ChannelStore {
   }
 
   /**
-   * After a restart: messages whose turn had started are marked `interrupted` (their run is
-   * too), and the ones still `queued` are returned, oldest first, to be handed on again.
+   * After a restart: the messages still `queued` (accepted, their turn never began), to be
+   * handed on again, and the ones whose turn had begun, now marked `interrupted`, whose
+   * senders should be told. Both oldest first.
    */
-  recoverInbound(): StoredBusMessage[] {
+  recoverInbound(): { queued: StoredBusMessage[]; interrupted: StoredBusMessage[] } {
+    const select = (status: InboundStatus): StoredBusMessage[] =>
+      (
+        this.database
+          .prepare(`SELECT * FROM inbound_messages WHERE status = ? ORDER BY received_at, rowid`)
+          .all(status) as InboundRow[]
+      ).map((row) => toMessage(row, row.sent_at));
+    const interrupted = select('started');
     this.database
       .prepare(`UPDATE inbound_messages SET status = 'interrupted' WHERE status = 'started'`)
       .run();
-    const rows = this.database
-      .prepare(`SELECT * FROM inbound_messages WHERE status = 'queued' ORDER BY received_at, rowid`)
-      .all() as InboundRow[];
-    return rows.map((row) => toMessage(row, row.sent_at));
+    return { queued: select('queued'), interrupted };
   }
 
   /** Records an outbound message as `pending`, due at once. */

@@ -58,10 +58,13 @@ export const MIGRATIONS: readonly string[] = [
      received_at INTEGER NOT NULL,
      status TEXT NOT NULL
        CHECK (status IN ('queued', 'started', 'answered', 'failed', 'interrupted')),
-     run_id TEXT
+     run_id TEXT,
+     signature TEXT
    );
-   CREATE UNIQUE INDEX inbound_by_external_id ON inbound_messages (channel, external_id)
+   CREATE UNIQUE INDEX inbound_by_external_id ON inbound_messages (channel, chat_id, external_id)
      WHERE external_id IS NOT NULL;
+   CREATE UNIQUE INDEX inbound_by_signature ON inbound_messages (channel, signature)
+     WHERE signature IS NOT NULL;
    CREATE INDEX inbound_by_status ON inbound_messages (status, received_at);
    CREATE TABLE outbound_messages (
      message_id TEXT PRIMARY KEY,
