@@ -100,4 +100,26 @@ describe('AgentRunner turns', () => {
       },
     ]);
   });
+
+  it('stops the turns of a conversation being cleared, which then store nothing more', async () => {
+    const { runner, conversations, sink } = runnerOver((_request) => new Promise(() => undefined));
+    const running = runner.start({ owner: 'token-0', sessionKey: 'k', message: 'one', sink });
+    const waiting = runner.start({ owner: 'token-0', sessionKey: 'k', message: 'two', sink });
+    const elsewhere = runner.start({ owner: 'token-0', sessionKey: 'other', message: 'x', sink });
+    await expect.poll(() => conversations.messages('token-0', 'k').length).toBe(1);
+
+    expect(await runner.stopConversation('token-0', 'k')).toBe(2);
+    conversations.delete('token-0', 'k');
+
+    expect(await runner.settled(running.runId)).toMatchObject({
+      status: 'error',
+      error: {
+        code: 'ABORTED',
+        message: 'the conversation was reset or deleted while the turn ran',
+      },
+    });
+    expect(await runner.settled(waiting.runId)).toMatchObject({ error: { code: 'ABORTED' } });
+    expect(conversations.get('token-0', 'k')).toBeUndefined();
+    expect(runner.abort(elsewhere.runId, 'token-0')).toBe(true);
+  });
 });

@@ -110,6 +110,14 @@ export class ShutdownAbort extends Error {
   }
 }
 
+/** Why a turn was aborted when its conversation was reset or deleted. */
+export class ConversationCleared extends Error {
+  constructor() {
+    super('the conversation was reset or deleted while the turn ran');
+    this.name = 'ConversationCleared';
+  }
+}
+
 /** A turn aborted outside a model call, e.g. while a tool ran. */
 export class TurnAborted extends Error {
   constructor(readonly reason: unknown) {
@@ -279,6 +287,20 @@ export class AgentRunner {
     return true;
   }
 
+  /**
+   * Aborts every turn of one conversation, running or waiting, and resolves once they have
+   * settled; their `error` events say ABORTED. Returns how many there were.
+   */
+  async stopConversation(owner: string, sessionKey: string): Promise<number> {
+    const key = scoped(owner, sessionKey);
+    const stopping = [...this.runs.values()].filter(
+      (run) => run.sessionKey === key && run.result.status === 'running',
+    );
+    for (const run of stopping) run.controller.abort(new ConversationCleared());
+    await Promise.allSettled(stopping.map((run) => run.settled));
+    return stopping.length;
+  }
+
   /** Aborts every running turn; their `error` events say SHUTTING_DOWN. */
   abortAll(): void {
     for (const run of this.runs.values()) run.controller.abort(new ShutdownAbort());
@@ -309,6 +331,8 @@ export class AgentRunner {
     };
     // Each step is stored as it completes, so a crash keeps everything acknowledged so far.
     const store = (messages: ChatMessage[]): void => {
+      // An aborted turn stores nothing more, e.g. after its conversation was deleted.
+      run.controller.signal.throwIfAborted();
       this.conversations.append(owner, sessionKey, messages);
       this.onConversationUpdated?.(owner, sessionKey);
     };
@@ -369,14 +393,14 @@ export class AgentRunner {
             finishReason = event.finishReason;
           }
         }
-        text += stepText;
-        stepText = '';
         const answer: ChatMessage =
           toolCalls.length === 0
             ? { role: 'assistant', content: stepText }
             : { role: 'assistant', content: stepText, toolCalls };
         store([answer]);
         history.push(answer);
+        text += stepText;
+        stepText = '';
         if (toolCalls.length === 0) break;
 
         // The model asked for tools: run them and give it their results, in call order.

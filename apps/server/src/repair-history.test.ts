@@ -80,4 +80,21 @@ describe('repairHistory', () => {
       { role: 'assistant', content: 'yes' },
     ]);
   });
+
+  it('leaves out what comes before the first user message, except system messages', () => {
+    const history: ChatMessage[] = [
+      { role: 'system', content: 'be brief' },
+      { role: 'tool', toolCallId: 'a', content: '12:00' },
+      { role: 'assistant', content: 'noon' },
+      { role: 'user', content: 'time?' },
+      { role: 'assistant', content: 'noon' },
+    ];
+
+    expect(repairHistory(history)).toEqual([
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'time?' },
+      { role: 'assistant', content: 'noon' },
+    ]);
+    expect(repairHistory([{ role: 'assistant', content: 'alone' }])).toEqual([]);
+  });
 });

@@ -10,8 +10,9 @@ export const MISSING_TOOL_RESULT = 'No result: the turn ended before this tool f
  * does not answer a call of the assistant message before it. So each call without a result
  * gets {@link MISSING_TOOL_RESULT} right after the results it has, and a result that answers
  * no call is left out. An assistant message with neither text nor tool calls (a model that
- * answered nothing) is left out too: Anthropic refuses empty messages. Everything else is
- * returned as it is, in order.
+ * answered nothing) is left out too: Anthropic refuses empty messages; and so is anything
+ * before the first user message, since a conversation must open with one. Everything else
+ * is returned as it is, in order.
  */
 export function repairHistory(messages: readonly ChatMessage[]): ChatMessage[] {
   const repaired: ChatMessage[] = [];
@@ -24,7 +25,13 @@ export function repairHistory(messages: readonly ChatMessage[]): ChatMessage[] {
     open = [];
   };
 
-  for (const message of messages) {
+  const firstUser = messages.findIndex((message) => message.role === 'user');
+  const opening = messages.filter(
+    (message, index) => message.role === 'system' && index < firstUser,
+  );
+  const rest = firstUser === -1 ? [] : messages.slice(firstUser);
+  repaired.push(...opening);
+  for (const message of rest) {
     if (message.role === 'tool') {
       const index = open.indexOf(message.toolCallId);
       if (index === -1) continue;

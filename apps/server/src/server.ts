@@ -258,7 +258,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   registerMethods({ gateway, pool, runner });
   const channels = createChannels({ config: config.channels, database, runner, gateway, logger });
   feed = new SessionsFeed(gateway);
-  registerSessionsMethods({ gateway, conversations, feed });
+  registerSessionsMethods({ gateway, conversations, feed, runner });
 
   // Ready means RPCs work: the methods are registered and some profile can take a turn.
   gateway.setReady(

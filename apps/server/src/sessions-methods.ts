@@ -1,5 +1,6 @@
 import type { Gateway } from '@clawgate/gateway';
 import { RpcError, methods } from '@clawgate/protocol';
+import type { AgentRunner } from './agent-runner.js';
 import type { SessionsFeed } from './sessions-feed.js';
 import type { ConversationStore, StoredMessage } from './store/conversation-store.js';
 
@@ -43,15 +44,18 @@ function toWire(message: StoredMessage) {
 
 /**
  * Registers `sessions.subscribe`, `sessions.list`, `sessions.get`, `sessions.history`,
- * `sessions.reset` and `sessions.delete`. Each reads or changes only the caller's own conversations, and reading
- * never creates one.
+ * `sessions.reset` and `sessions.delete`. Each reads or changes only the caller's own
+ * conversations, and reading never creates one. Resetting or deleting a conversation first
+ * aborts its turns still running or waiting, so nothing of them is stored afterwards.
  */
 export function registerSessionsMethods(options: {
   gateway: Gateway;
   conversations: ConversationStore;
   feed: SessionsFeed;
+  /** Turns still running on a conversation are stopped before it is reset or deleted. */
+  runner: Pick<AgentRunner, 'stopConversation'>;
 }): void {
-  const { gateway, conversations, feed } = options;
+  const { gateway, conversations, feed, runner } = options;
 
   gateway.method('sessions.subscribe', {
     params: methods['sessions.subscribe'].params,
@@ -115,6 +119,8 @@ export function registerSessionsMethods(options: {
   gateway.method('sessions.reset', {
     params: methods['sessions.reset'].params,
     handler: async (params, context) => {
+      // Otherwise a turn still running would store its next steps into the emptied history.
+      await runner.stopConversation(context.principal, params.sessionKey);
       if (!conversations.reset(context.principal, params.sessionKey)) {
         throw notFound(params.sessionKey);
       }
@@ -126,6 +132,7 @@ export function registerSessionsMethods(options: {
   gateway.method('sessions.delete', {
     params: methods['sessions.delete'].params,
     handler: async (params, context) => {
+      await runner.stopConversation(context.principal, params.sessionKey);
       if (!conversations.delete(context.principal, params.sessionKey)) {
         throw notFound(params.sessionKey);
       }
