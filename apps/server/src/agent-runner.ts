@@ -4,6 +4,8 @@ import type { RunStore } from './store/run-store.js';
 import { ToolRegistry } from './tools/tool-registry.js';
 import { fitContextWindow } from './context-window.js';
 import { repairHistory } from './repair-history.js';
+import { openDatabase } from './store/database.js';
+import { IdempotencyStore, requestHash } from './store/idempotency-store.js';
 import type { ServerErrorCode } from '@clawgate/protocol';
 import {
   DeadlineExceededError,
@@ -51,8 +53,16 @@ export interface TurnOptions {
   sink: RunEventSink;
   /** The turn's first event waits for this, e.g. for the `accepted` response to be sent. */
   startAfter?: Promise<void>;
-  /** A repeat within the idempotency window returns the earlier run instead of a new one. */
+  /**
+   * A repeat of the same request within the idempotency window returns the earlier run
+   * instead of a new one; another request with the same key throws `IdempotencyConflict`.
+   */
   idempotencyKey?: string;
+  /**
+   * The session key as the client gave it (absent when the server chose one), so a repeat
+   * without one still matches its first request.
+   */
+  requestedSessionKey?: string;
   /**
    * Told when the turn really begins: earlier turns of its conversation have settled and
    * its user message is about to be stored. A turn aborted while it waited never begins.
@@ -84,15 +94,23 @@ export interface AgentRunnerOptions {
   maxToolSteps?: number;
   /** How long finished runs stay readable by `agent.wait`, in ms. Default 600 000. */
   retainRunsMs?: number;
-  /** How long an idempotency key keeps returning its run, in ms. Default 600 000. */
-  idempotencyWindowMs?: number;
+  /**
+   * Where idempotency keys are kept, so they outlive a restart. Default: a store of its own
+   * in memory, with a window of 600 000 ms.
+   */
+  idempotency?: IdempotencyStore;
 }
-
-/** Most idempotency keys remembered at once; the oldest is forgotten beyond it. */
-const MAX_IDEMPOTENCY_KEYS = 10_000;
 
 /** A key that belongs to one owner: the same name from two tokens never collides. */
 const scoped = (owner: string, key: string): string => `${owner}\u0000${key}`;
+
+/** An idempotency key came again with a different request. */
+export class IdempotencyConflict extends Error {
+  constructor(readonly key: string) {
+    super(`idempotency key ${JSON.stringify(key)} was used for a different request`);
+    this.name = 'IdempotencyConflict';
+  }
+}
 
 /** A turn kept asking for tools past the step limit. */
 export class StepLimitReached extends Error {
@@ -181,8 +199,7 @@ export class AgentRunner {
   private readonly tools: ToolRegistry;
   private readonly maxToolSteps: number;
   private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly idempotencyWindowMs: number;
-  private readonly runsByIdempotencyKey = new Map<string, { runId: string; atMs: number }>();
+  private readonly idempotency: IdempotencyStore;
 
   constructor(options: AgentRunnerOptions) {
     this.pool = options.pool;
@@ -192,7 +209,7 @@ export class AgentRunner {
     this.tools = options.tools ?? new ToolRegistry();
     this.maxToolSteps = options.maxToolSteps ?? 8;
     this.retainRunsMs = options.retainRunsMs ?? 600_000;
-    this.idempotencyWindowMs = options.idempotencyWindowMs ?? 600_000;
+    this.idempotency = options.idempotency ?? new IdempotencyStore(openDatabase(':memory:'));
   }
 
   /**
@@ -201,21 +218,29 @@ export class AgentRunner {
    */
   start(options: TurnOptions): { runId: string; repeated: boolean } {
     const { owner } = options;
-    const idempotencyKey =
-      options.idempotencyKey === undefined ? undefined : scoped(owner, options.idempotencyKey);
-    const earlier = idempotencyKey ? this.runsByIdempotencyKey.get(idempotencyKey) : undefined;
-    if (earlier && Date.now() - earlier.atMs < this.idempotencyWindowMs) {
-      return { runId: earlier.runId, repeated: true };
+    const runId = randomUUID();
+    if (options.idempotencyKey !== undefined) {
+      const claim = this.idempotency.claim({
+        owner,
+        kind: 'agent',
+        key: options.idempotencyKey,
+        targetId: runId,
+        requestHash: requestHash({
+          sessionKey: options.requestedSessionKey ?? null,
+          message: options.message,
+          model: options.model ?? null,
+        }),
+      });
+      if (claim.kind === 'repeat') return { runId: claim.targetId, repeated: true };
+      if (claim.kind === 'conflict') throw new IdempotencyConflict(options.idempotencyKey);
     }
 
-    const runId = randomUUID();
     this.runRecords.start({
       runId,
       owner,
       sessionKey: options.sessionKey,
       message: options.message,
     });
-    if (idempotencyKey) this.rememberIdempotencyKey(idempotencyKey, runId);
     const controller = new AbortController();
     const sessionKey = scoped(owner, options.sessionKey);
     const previous = this.queues.get(sessionKey) ?? Promise.resolve();
@@ -239,14 +264,6 @@ export class AgentRunner {
     return { runId, repeated: false };
   }
 
-  private rememberIdempotencyKey(key: string, runId: string): void {
-    this.runsByIdempotencyKey.delete(key);
-    this.runsByIdempotencyKey.set(key, { runId, atMs: Date.now() });
-    if (this.runsByIdempotencyKey.size <= MAX_IDEMPOTENCY_KEYS) return;
-    const oldest = this.runsByIdempotencyKey.keys().next();
-    if (!oldest.done) this.runsByIdempotencyKey.delete(oldest.value);
-  }
-
   /** Runs still running. */
   get runningCount(): number {
     let running = 0;
@@ -262,7 +279,8 @@ export class AgentRunner {
   /** The run's result once it settles, or its running state after `timeoutMs`. */
   async wait(runId: string, owner: string, timeoutMs: number): Promise<RunResult | undefined> {
     const run = this.runs.get(runId);
-    if (!run || run.owner !== owner) return undefined;
+    if (!run) return this.recorded(runId, owner);
+    if (run.owner !== owner) return undefined;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<RunResult>((resolve) => {
       timer = setTimeout(() => resolve({ ...run.result }), timeoutMs);
@@ -277,6 +295,31 @@ export class AgentRunner {
   /** The run's result once it settles; undefined for a run that is not retained. */
   settled(runId: string): Promise<RunResult> | undefined {
     return this.runs.get(runId)?.settled;
+  }
+
+  /**
+   * A run this process no longer holds, from its stored record: one that ended before the
+   * retention time passed or before a restart. A run that was still running when the server
+   * stopped reads as an `INTERRUPTED` error.
+   */
+  private recorded(runId: string, owner: string): RunResult | undefined {
+    const record = this.runRecords.get(runId);
+    if (!record || record.owner !== owner) return undefined;
+    const text = record.text === undefined ? {} : { text: record.text };
+    if (record.status === 'done') {
+      return {
+        runId,
+        status: 'done',
+        ...text,
+        ...(record.usage ? { usage: record.usage } : {}),
+        ...(record.profile ? { profile: record.profile } : {}),
+      };
+    }
+    const error =
+      record.status === 'error' && record.error
+        ? record.error
+        : { code: 'INTERRUPTED', message: 'the server stopped before the run finished' };
+    return { runId, status: 'error', ...text, error };
   }
 
   /** Aborts a run; false when no such run is running. */
@@ -423,7 +466,7 @@ export class AgentRunner {
         }
       }
       run.result = { runId: run.id, status: 'done', text, usage, profile };
-      this.runRecords.finish(run.id, { status: 'done', profile, usage });
+      this.runRecords.finish(run.id, { status: 'done', profile, usage, text });
       send('done', { text, finishReason, usage, profile });
     } catch (thrown) {
       const { error, partial } = toTurnError(
@@ -432,7 +475,7 @@ export class AgentRunner {
           : thrown,
       );
       run.result = { runId: run.id, status: 'error', text: text + stepText, error };
-      this.runRecords.finish(run.id, { status: 'error', error });
+      this.runRecords.finish(run.id, { status: 'error', error, text: text + stepText });
       send('error', { error, partial });
     }
     return run.result;

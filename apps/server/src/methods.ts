@@ -2,7 +2,7 @@ import type { Gateway } from '@clawgate/gateway';
 import { RpcError, methods } from '@clawgate/protocol';
 import type { ProviderPool } from '@clawgate/providers-core';
 import { randomUUID } from 'node:crypto';
-import type { AgentRunner } from './agent-runner.js';
+import { IdempotencyConflict, type AgentRunner } from './agent-runner.js';
 import { SERVER_VERSION } from './version.js';
 
 const startedAtMs = Date.now();
@@ -62,16 +62,23 @@ export function registerMethods(options: {
       }
       // The client learns the runId from the response, so the run's events must follow it.
       const replied = new Promise<void>((resolve) => context.afterReply(resolve));
-      const { runId } = runner.start({
-        sessionKey: params.sessionKey ?? randomUUID(),
-        message: params.message,
-        ...(params.model === undefined ? {} : { model: params.model }),
-        ...(params.idempotencyKey === undefined ? {} : { idempotencyKey: params.idempotencyKey }),
-        owner: context.principal,
-        sink: context.session,
-        startAfter: replied,
-      });
-      return { runId, status: 'accepted' as const };
+      let started: { runId: string };
+      try {
+        started = runner.start({
+          sessionKey: params.sessionKey ?? randomUUID(),
+          ...(params.sessionKey === undefined ? {} : { requestedSessionKey: params.sessionKey }),
+          message: params.message,
+          ...(params.model === undefined ? {} : { model: params.model }),
+          ...(params.idempotencyKey === undefined ? {} : { idempotencyKey: params.idempotencyKey }),
+          owner: context.principal,
+          sink: context.session,
+          startAfter: replied,
+        });
+      } catch (error) {
+        if (error instanceof IdempotencyConflict) throw RpcError.server('CONFLICT', error.message);
+        throw error;
+      }
+      return { runId: started.runId, status: 'accepted' as const };
     },
   });
 

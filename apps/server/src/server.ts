@@ -16,6 +16,7 @@ import { registerMethods } from './methods.js';
 import { SessionsFeed } from './sessions-feed.js';
 import { builtInTools } from './tools/built-in-tools.js';
 import { createChannels } from './channels/create-channels.js';
+import { IdempotencyStore } from './store/idempotency-store.js';
 import { relabelLegacyOwners } from './store/relabel-legacy-owners.js';
 import { registerSessionsMethods } from './sessions-methods.js';
 import { buildPoolProfiles } from './provider-registry.js';
@@ -234,6 +235,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     onEvent: (event) => logPoolEvent(logger, event),
   });
   const conversations = new ConversationStore(database);
+  const idempotency = new IdempotencyStore(database);
   // The feed needs the gateway, which is made below; turns cannot end before it exists.
   let feed: SessionsFeed | undefined;
   const runner = new AgentRunner({
@@ -243,6 +245,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     onConversationUpdated: (owner, sessionKey) => feed?.publish(owner, sessionKey, 'updated'),
     tools: builtInTools(config.tools),
     maxToolSteps: config.tools.max_steps,
+    idempotency,
   });
 
   const gateway = new Gateway({
@@ -256,7 +259,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     onEvent: (event) => logGatewayEvent(logger, event),
   });
   registerMethods({ gateway, pool, runner });
-  const channels = createChannels({ config: config.channels, database, runner, gateway, logger });
+  const channels = createChannels({
+    config: config.channels,
+    database,
+    runner,
+    gateway,
+    logger,
+    idempotency,
+  });
   feed = new SessionsFeed(gateway);
   registerSessionsMethods({ gateway, conversations, feed, runner });
 

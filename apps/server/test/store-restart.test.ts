@@ -69,9 +69,11 @@ describe('the embedded store across restarts', () => {
     const port = await freePort();
     const configPath = writeConfig('crash', port);
     const first = await startChild(configPath, port);
+    let done = { runId: '' };
+    let killed = { runId: '' };
     try {
       simulator.script(UPSTREAM_KEY, { kind: 'ok', fixture: 'openai-chat-text' });
-      const done = await first.client.request('agent', { message: 'first', sessionKey: 'work' });
+      done = await first.client.request('agent', { message: 'first', sessionKey: 'work' });
       const result = await first.client.request('agent.wait', {
         runId: done.runId,
         timeoutMs: 10_000,
@@ -86,7 +88,7 @@ describe('the embedded store across restarts', () => {
       });
       const events: Delta[] = [];
       first.client.on('agent.event', (params) => events.push(params as Delta));
-      await first.client.request('agent', { message: 'second', sessionKey: 'work' });
+      killed = await first.client.request('agent', { message: 'second', sessionKey: 'work' });
       await until(() => events.filter((event) => event.type === 'delta').length >= 5);
       first.child.kill('SIGKILL');
       await first.exited;
@@ -97,6 +99,23 @@ describe('the embedded store across restarts', () => {
     const second = await startChild(configPath, port);
     try {
       const history = await second.client.request('sessions.history', { sessionKey: 'work' });
+      // Both runs can still be waited for: one done with its text, one interrupted.
+      expect(
+        await second.client.request('agent.wait', { runId: done.runId, timeoutMs: 1_000 }),
+      ).toEqual({
+        runId: done.runId,
+        status: 'done',
+        text: recordedText('openai-chat-text'),
+        usage: expect.any(Object),
+        profile: 'primary',
+      });
+      expect(
+        await second.client.request('agent.wait', { runId: killed.runId, timeoutMs: 1_000 }),
+      ).toEqual({
+        runId: killed.runId,
+        status: 'error',
+        error: { code: 'INTERRUPTED', message: 'the server stopped before the run finished' },
+      });
       const summary = await second.client.request('sessions.get', { sessionKey: 'work' });
 
       expect(history.messages.map((message) => [message.role, message.content])).toEqual([

@@ -18,6 +18,8 @@ export const SERVER_ERROR_CODES = [
   'UPSTREAM_FAILED',
   'DEADLINE_EXCEEDED',
   'STEP_LIMIT',
+  'CONFLICT',
+  'INTERRUPTED',
 ] as const;
 
 /** A stable, machine-readable server error, carried in `error.data.code`. */
@@ -47,6 +49,10 @@ export const SERVER_ERROR_NUMBERS = {
   DEADLINE_EXCEEDED: -32011,
   /** A turn was still calling tools at its step limit. */
   STEP_LIMIT: -32012,
+  /** An idempotency key or message id was used before for a different request. */
+  CONFLICT: -32013,
+  /** The server stopped (crashed or was killed) before the run finished. */
+  INTERRUPTED: -32014,
 } as const satisfies Record<ServerErrorCode, number>;
 
 /** Type guard: whether a value is one of the {@link ServerErrorCode} strings. */

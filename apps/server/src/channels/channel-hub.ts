@@ -143,10 +143,10 @@ export class ChannelHub {
    * queued. Waits while the outbound bus is full, until `signal` aborts.
    */
   async send(
-    message: Omit<StoredBusMessage, 'id' | 'timestamp'>,
+    message: Omit<StoredBusMessage, 'id' | 'timestamp'> & { id?: string },
     signal?: AbortSignal,
   ): Promise<string> {
-    const id = randomUUID();
+    const id = message.id ?? randomUUID();
     await this.options.bus.outbound.publish(
       { ...message, id, timestamp: Date.now() },
       signal ? { signal } : {},

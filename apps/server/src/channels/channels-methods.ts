@@ -1,12 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Gateway } from '@clawgate/gateway';
 import { RpcError, methods } from '@clawgate/protocol';
 import type { ChannelHub } from './channel-hub.js';
 import type { ChatSubscriptions } from './chat-subscriptions.js';
+import { requestHash, type IdempotencyStore } from '../store/idempotency-store.js';
 
-/** How long a `send` idempotency key keeps returning its message, in ms: 10 minutes. */
-const SEND_IDEMPOTENCY_WINDOW_MS = 600_000;
-/** Most `send` idempotency keys remembered; the oldest is forgotten beyond it. */
-const MAX_SEND_KEYS = 10_000;
 /** Longest `send` waits for room on a full outbound bus before answering RATE_LIMITED. */
 const SEND_QUEUE_TIMEOUT_MS = 5_000;
 
@@ -22,9 +20,9 @@ export function registerChannelsMethods(options: {
   gateway: Gateway;
   hub: ChannelHub;
   subscriptions: ChatSubscriptions;
+  idempotency: IdempotencyStore;
 }): void {
-  const { gateway, hub, subscriptions } = options;
-  const sent = new Map<string, { messageId: string; atMs: number }>();
+  const { gateway, hub, subscriptions, idempotency } = options;
 
   gateway.method('channels.list', {
     params: methods['channels.list'].params,
@@ -61,19 +59,40 @@ export function registerChannelsMethods(options: {
     params: methods.send.params,
     handler: async (params, context) => {
       if (!hub.has(params.channel)) throw noSuchChannel(params.channel);
-      const key =
-        params.idempotencyKey === undefined
-          ? undefined
-          : `${context.principal}\u0000${params.idempotencyKey}`;
-      const earlier = key === undefined ? undefined : sent.get(key);
-      if (earlier && Date.now() - earlier.atMs < SEND_IDEMPOTENCY_WINDOW_MS) {
-        return { messageId: earlier.messageId, status: 'queued' as const, repeated: true };
+      if (params.channel === 'websocket' && !subscriptions.has('websocket', params.chatId)) {
+        throw RpcError.server(
+          'NOT_FOUND',
+          `no session is subscribed to websocket chat ${JSON.stringify(params.chatId)}`,
+        );
+      }
+      const messageId = randomUUID();
+      if (params.idempotencyKey !== undefined) {
+        const claim = idempotency.claim({
+          owner: context.principal,
+          kind: 'send',
+          key: params.idempotencyKey,
+          targetId: messageId,
+          requestHash: requestHash({
+            channel: params.channel,
+            chatId: params.chatId,
+            content: params.content,
+          }),
+        });
+        if (claim.kind === 'repeat') {
+          return { messageId: claim.targetId, status: 'queued' as const, repeated: true };
+        }
+        if (claim.kind === 'conflict') {
+          throw RpcError.server(
+            'CONFLICT',
+            `idempotency key ${JSON.stringify(params.idempotencyKey)} was used for a different message`,
+          );
+        }
       }
 
-      let messageId: string;
       try {
-        messageId = await hub.send(
+        await hub.send(
           {
+            id: messageId,
             channel: params.channel,
             chatId: params.chatId,
             senderId: context.principal,
@@ -82,17 +101,18 @@ export function registerChannelsMethods(options: {
           AbortSignal.timeout(SEND_QUEUE_TIMEOUT_MS),
         );
       } catch {
+        // Not queued: a retry with the same key must send it, not report it as sent.
+        if (params.idempotencyKey !== undefined) {
+          idempotency.release({
+            owner: context.principal,
+            kind: 'send',
+            key: params.idempotencyKey,
+            targetId: messageId,
+          });
+        }
         throw RpcError.server('RATE_LIMITED', 'the outbound queue is full; try again', {
           retryAfterMs: 1_000,
         });
-      }
-      if (key !== undefined) {
-        sent.delete(key);
-        sent.set(key, { messageId, atMs: Date.now() });
-        if (sent.size > MAX_SEND_KEYS) {
-          const oldest = sent.keys().next();
-          if (!oldest.done) sent.delete(oldest.value);
-        }
       }
       return { messageId, status: 'queued' as const, repeated: false };
     },

@@ -30,6 +30,11 @@ export class ChatSubscriptions {
     return removed;
   }
 
+  /** Whether any session follows the chat (sessions that expired may still be counted). */
+  has(channel: string, chatId: string): boolean {
+    return (this.sessionsByChat.get(chatKey(channel, chatId))?.size ?? 0) > 0;
+  }
+
   /** Gateway sessions subscribed to at least one chat of `channel`. */
   subscriberCount(channel: string): number {
     const sessions = new Set<string>();

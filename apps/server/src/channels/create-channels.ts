@@ -5,6 +5,7 @@ import type { AgentRunner } from '../agent-runner.js';
 import type { Config } from '../config-schema.js';
 import { ChannelStore, type StoredBusMessage } from '../store/channel-store.js';
 import type { ClawgateDatabase } from '../store/database.js';
+import type { IdempotencyStore } from '../store/idempotency-store.js';
 import type { Channel } from './channel.js';
 import { ChannelHub } from './channel-hub.js';
 import { registerChannelsMethods } from './channels-methods.js';
@@ -23,8 +24,10 @@ export function createChannels(options: {
   runner: AgentRunner;
   gateway: Gateway;
   logger: Logger;
+  /** Where `send` keeps its idempotency keys. */
+  idempotency: IdempotencyStore;
 }): { hub: ChannelHub; bus: MessageBus<StoredBusMessage> } {
-  const { config, database, runner, gateway, logger } = options;
+  const { config, database, runner, gateway, logger, idempotency } = options;
   const store = new ChannelStore(database);
   const bus = new MessageBus<StoredBusMessage>({
     onHandlerError: (error, message, direction) =>
@@ -61,6 +64,6 @@ export function createChannels(options: {
     channels,
     onError: (error, context) => logger.error({ err: error, ...context }, 'channel failure'),
   });
-  registerChannelsMethods({ gateway, hub, subscriptions });
+  registerChannelsMethods({ gateway, hub, subscriptions, idempotency });
   return { hub, bus };
 }

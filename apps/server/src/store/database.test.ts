@@ -25,6 +25,7 @@ describe('openDatabase', () => {
     expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(tables(database)).toEqual([
       'conversations',
+      'idempotency_keys',
       'inbound_messages',
       'messages',
       'outbound_messages',
@@ -60,8 +61,9 @@ describe('openDatabase', () => {
       { run_id: 'run-1', status: 'done' },
     ]);
     expect(tables(database)).toEqual(
-      expect.arrayContaining(['inbound_messages', 'outbound_messages']),
+      expect.arrayContaining(['inbound_messages', 'outbound_messages', 'idempotency_keys']),
     );
+    expect(database.prepare(`SELECT text FROM runs`).all()).toEqual([{ text: null }]);
     database.close();
   });
 

@@ -82,4 +82,16 @@ export const MIGRATIONS: readonly string[] = [
      updated_at INTEGER NOT NULL
    );
    CREATE INDEX outbound_due ON outbound_messages (channel, status, next_attempt_at);`,
+  // 4: idempotency keys that outlive a restart, and the final text of each run.
+  `CREATE TABLE idempotency_keys (
+     owner TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('agent', 'send')),
+     key TEXT NOT NULL,
+     target_id TEXT NOT NULL,
+     request_hash TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (owner, kind, key)
+   );
+   CREATE INDEX idempotency_by_age ON idempotency_keys (created_at);
+   ALTER TABLE runs ADD COLUMN text TEXT;`,
 ];

@@ -11,6 +11,8 @@ export interface RunRecord {
   profile?: string;
   usage?: { inputTokens: number; outputTokens: number };
   error?: { code: string; message: string };
+  /** The answer's text (for an error, what was streamed before it). */
+  text?: string;
   startedAt: number;
   endedAt?: number;
 }
@@ -24,6 +26,7 @@ interface RunRow {
   profile: string | null;
   usage: string | null;
   error: string | null;
+  text: string | null;
   started_at: number;
   ended_at: number | null;
 }
@@ -42,10 +45,13 @@ export class RunStore {
       .run(run.runId, run.owner, run.sessionKey, run.message, Date.now());
   }
 
-  finish(runId: string, outcome: Pick<RunRecord, 'status' | 'profile' | 'usage' | 'error'>): void {
+  finish(
+    runId: string,
+    outcome: Pick<RunRecord, 'status' | 'profile' | 'usage' | 'error' | 'text'>,
+  ): void {
     this.database
       .prepare(
-        `UPDATE runs SET status = ?, profile = ?, usage = ?, error = ?, ended_at = ?
+        `UPDATE runs SET status = ?, profile = ?, usage = ?, error = ?, text = ?, ended_at = ?
          WHERE run_id = ?`,
       )
       .run(
@@ -53,6 +59,7 @@ export class RunStore {
         outcome.profile ?? null,
         outcome.usage ? JSON.stringify(outcome.usage) : null,
         outcome.error ? JSON.stringify(outcome.error) : null,
+        outcome.text ?? null,
         Date.now(),
         runId,
       );
@@ -90,6 +97,7 @@ function toRecord(row: RunRow): RunRecord {
     ...(row.profile === null ? {} : { profile: row.profile }),
     ...(row.usage === null ? {} : { usage: JSON.parse(row.usage) as RunRecord['usage'] }),
     ...(row.error === null ? {} : { error: JSON.parse(row.error) as RunRecord['error'] }),
+    ...(row.text === null ? {} : { text: row.text }),
     startedAt: row.started_at,
     ...(row.ended_at === null ? {} : { endedAt: row.ended_at }),
   };
