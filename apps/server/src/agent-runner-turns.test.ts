@@ -7,13 +7,18 @@ import {
 import { describe, expect, it } from 'vitest';
 import { AgentRunner, type RunEventSink } from './agent-runner.js';
 import { omissionNote } from './context-window.js';
+import { secretRedactor } from './secret-redactor.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { openDatabase } from './store/database.js';
 import { RunStore } from './store/run-store.js';
 
 type Call = (request: ChatRequest) => Promise<{ text: string }>;
 
-function runnerOver(call: Call, profile: Partial<PoolProfile> = {}) {
+function runnerOver(
+  call: Call,
+  profile: Partial<PoolProfile> = {},
+  redact?: (text: string) => string,
+) {
   const database = openDatabase(':memory:');
   const pool = new ProviderPool({
     profiles: [
@@ -22,7 +27,12 @@ function runnerOver(call: Call, profile: Partial<PoolProfile> = {}) {
     maxAttempts: 1,
   });
   const conversations = new ConversationStore(database);
-  const runner = new AgentRunner({ pool, conversations, runRecords: new RunStore(database) });
+  const runner = new AgentRunner({
+    pool,
+    conversations,
+    runRecords: new RunStore(database),
+    ...(redact ? { redact } : {}),
+  });
   const events: Array<Record<string, unknown>> = [];
   const sink: RunEventSink = { emit: (_method, params) => events.push(params) };
   const turn = async (sessionKey: string, message: string) => {
@@ -121,5 +131,22 @@ describe('AgentRunner turns', () => {
     expect(await runner.settled(waiting.runId)).toMatchObject({ error: { code: 'ABORTED' } });
     expect(conversations.get('token-0', 'k')).toBeUndefined();
     expect(runner.abort(elsewhere.runId, 'token-0')).toBe(true);
+  });
+
+  it("hides configured secrets in the error a client sees, whoever's they are", async () => {
+    const { turn, events } = runnerOver(
+      async () => {
+        throw Object.assign(new Error('proxy says: key sk-other-profile-secret is invalid'), {
+          status: 400,
+        });
+      },
+      {},
+      secretRedactor(['sk-other-profile-secret']),
+    );
+
+    const result = await turn('k', 'hi');
+
+    expect(result?.error?.message).toContain('proxy says: key [redacted] is invalid');
+    expect(JSON.stringify(events)).not.toContain('sk-other-profile-secret');
   });
 });

@@ -95,6 +95,11 @@ export interface AgentRunnerOptions {
   /** How long finished runs stay readable by `agent.wait`, in ms. Default 600 000. */
   retainRunsMs?: number;
   /**
+   * Hides secrets in text that leaves the server: error and failover messages, which can
+   * quote an upstream's answer. Default: none (adapters already hide their own key).
+   */
+  redact?: (text: string) => string;
+  /**
    * Where idempotency keys are kept, so they outlive a restart. Default: a store of its own
    * in memory, with a window of 600 000 ms.
    */
@@ -200,6 +205,7 @@ export class AgentRunner {
   private readonly maxToolSteps: number;
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly idempotency: IdempotencyStore;
+  private readonly redact: (text: string) => string;
 
   constructor(options: AgentRunnerOptions) {
     this.pool = options.pool;
@@ -210,6 +216,7 @@ export class AgentRunner {
     this.maxToolSteps = options.maxToolSteps ?? 8;
     this.retainRunsMs = options.retainRunsMs ?? 600_000;
     this.idempotency = options.idempotency ?? new IdempotencyStore(openDatabase(':memory:'));
+    this.redact = options.redact ?? ((text) => text);
   }
 
   /**
@@ -469,11 +476,13 @@ export class AgentRunner {
       this.runRecords.finish(run.id, { status: 'done', profile, usage, text });
       send('done', { text, finishReason, usage, profile });
     } catch (thrown) {
-      const { error, partial } = toTurnError(
+      const turnError = toTurnError(
         run.controller.signal.aborted && !isProviderError(thrown)
           ? new TurnAborted(run.controller.signal.reason)
           : thrown,
       );
+      const { partial } = turnError;
+      const error = { ...turnError.error, message: this.redact(turnError.error.message) };
       run.result = { runId: run.id, status: 'error', text: text + stepText, error };
       this.runRecords.finish(run.id, { status: 'error', error, text: text + stepText });
       send('error', { error, partial });
@@ -497,7 +506,7 @@ export class AgentRunner {
           from: event.from,
           to: event.to,
           reason: event.reason,
-          message: event.message,
+          message: this.redact(event.message),
         });
         return {};
       case 'serving':

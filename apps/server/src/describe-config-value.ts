@@ -5,7 +5,8 @@ const MAX_DESCRIPTION_CHARS = 120;
 
 /**
  * How a configuration error shows the value it found at `path`: as JSON, with every value
- * under a secret-looking key replaced by `"(hidden)"`, cut to a readable length.
+ * under a secret-looking key replaced by `"(hidden)"` and the credentials of any URL
+ * (`//user:password@`) hidden too, cut to a readable length.
  */
 export function describeConfigValue(input: unknown, path: ReadonlyArray<PropertyKey>): string {
   let value: unknown = input;
@@ -22,7 +23,11 @@ export function describeConfigValue(input: unknown, path: ReadonlyArray<Property
     : text;
 }
 
+/** The credentials part of a URL (`//user:password@`). */
+const URL_CREDENTIALS = /\/\/[^/?#@\s]+@/g;
+
 function hideSecrets(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(URL_CREDENTIALS, '//(hidden)@');
   if (Array.isArray(value)) return value.map(hideSecrets);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(

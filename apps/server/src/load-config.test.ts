@@ -43,6 +43,16 @@ describe('parseConfig', () => {
     });
   });
 
+  it('hides the credentials of a URL it shows', () => {
+    expect(() =>
+      parseConfig({ tools: { fetch_url: { allow: ['http://user:pw-SECRET@127.0.0.1/'] } } }, {}),
+    ).toThrow(
+      new ConfigError(
+        'configuration is invalid:\n  tools.fetch_url.allow[0]: must not carry credentials (got "http://(hidden)@127.0.0.1/")',
+      ),
+    );
+  });
+
   it('names a fetch_url allow entry that is not a rule, with the entry', () => {
     expect(() =>
       parseConfig(

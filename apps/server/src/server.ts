@@ -16,6 +16,7 @@ import { registerMethods } from './methods.js';
 import { SessionsFeed } from './sessions-feed.js';
 import { builtInTools } from './tools/built-in-tools.js';
 import { createChannels } from './channels/create-channels.js';
+import { secretRedactor } from './secret-redactor.js';
 import { IdempotencyStore } from './store/idempotency-store.js';
 import { relabelLegacyOwners } from './store/relabel-legacy-owners.js';
 import { registerSessionsMethods } from './sessions-methods.js';
@@ -246,6 +247,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     tools: builtInTools(config.tools),
     maxToolSteps: config.tools.max_steps,
     idempotency,
+    redact: secretRedactor([
+      ...profiles.map((profile) => profile.api_key),
+      token,
+      ...config.gateway.tokens,
+      ...config.channels.webhooks.map((webhook) => webhook.secret),
+    ]),
   });
 
   const gateway = new Gateway({

@@ -28,7 +28,7 @@ export async function startCommand(options: StartCommandOptions): Promise<void> 
     ...(options.stateDir ? { stateDirectory: options.stateDir } : {}),
   });
   process.stderr.write(
-    `clawgate is listening on ${server.url}; in another shell try: pnpm clawgate chat "hello"\n`,
+    `clawgate is listening on ${server.url}; in another shell try: pnpm chat "hello"\n`,
   );
 
   let stopping = false;

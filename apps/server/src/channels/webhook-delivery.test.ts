@@ -75,6 +75,23 @@ describe('WebhookDelivery', () => {
     expect(delivery.retries).toBe(3);
   });
 
+  it("waits for the receiver's retry-after given as a date", async () => {
+    // Without the header the backoff would be 5 s.
+    const { store, delivery } = deliveryWith(4, 5_000);
+    const retryAt = new Date(Date.now() + 2_000).toUTCString();
+    statuses = [{ status: 503, headers: { 'retry-after': retryAt } }];
+    store.enqueueOutbound(message);
+
+    delivery.start();
+    await expect.poll(() => attempts).toEqual([1]);
+    await delivery.stop();
+
+    // HTTP dates have whole seconds: the wait is one to two seconds, not the 5 s backoff.
+    const [pending] = store.pendingOutbound('hooks');
+    expect(pending?.nextAttemptAt).toBeGreaterThan(Date.now() + 500);
+    expect(pending?.nextAttemptAt).toBeLessThan(Date.now() + 2_500);
+  });
+
   it('gives up at once on a 4xx that no retry fixes', async () => {
     const { store, delivery } = deliveryWith();
     statuses = [{ status: 410 }];

@@ -1,3 +1,4 @@
+import { parseRetryAfter } from '@clawgate/providers-core';
 import type { ChannelStore, OutboundRecord } from '../store/channel-store.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './webhook-signature.js';
 
@@ -24,7 +25,7 @@ const PERMANENT = (status: number): boolean =>
  * Delivers a webhook channel's outbound messages: each is POSTed as JSON, signed like
  * inbound requests, to the configured URL. A 2xx answer delivers it. A network error, a
  * timeout, a 5xx, 408, 425 or 429 is retried after a backoff that doubles (or after the
- * receiver's `retry-after`); another 4xx, or the last allowed attempt failing, puts the
+ * receiver's `retry-after`, in seconds or as a date), never later than `retryMaxMs`; another 4xx, or the last allowed attempt failing, puts the
  * message in the dead-letter record with the reason. State lives in the store, so a restart
  * resumes where delivery stopped.
  */
@@ -151,15 +152,13 @@ export class WebhookDelivery {
       });
       await response.body?.cancel();
       if (response.ok) return { ok: true };
-      const retryAfterSeconds = Number(response.headers.get('retry-after'));
+      const retryAfterMs = parseRetryAfter(response.headers, Date.now());
       return {
         ok: false,
         error: `the receiver answered HTTP ${response.status}`,
         permanent: PERMANENT(response.status),
         aborted: false,
-        ...(Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0
-          ? { retryAfterMs: retryAfterSeconds * 1000 }
-          : {}),
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       };
     } catch (error) {
       const aborted = this.controller.signal.aborted;

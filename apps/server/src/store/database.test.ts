@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,21 @@ describe('openDatabase', () => {
       expect.arrayContaining(['inbound_messages', 'outbound_messages', 'idempotency_keys']),
     );
     expect(database.prepare(`SELECT text FROM runs`).all()).toEqual([{ text: null }]);
+    database.close();
+  });
+
+  it('keeps the file and its WAL readable by the owner only', () => {
+    const path = freshPath();
+    const database = openDatabase(path);
+    database
+      .prepare(
+        `INSERT INTO conversations (owner, session_key, created_at, updated_at)
+      VALUES ('o', 'k', 1, 1)`,
+      )
+      .run();
+
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(`${path}-wal`).mode & 0o777).toBe(0o600);
     database.close();
   });
 

@@ -28,6 +28,14 @@ const routes: Record<string, Route> = {
     response.writeHead(200, { 'content-type': 'image/png' });
     response.end(Buffer.alloc(64));
   },
+  '/docs/untyped-binary': (_request, response) => {
+    response.writeHead(200);
+    response.end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01]));
+  },
+  '/docs/untyped-text': (_request, response) => {
+    response.writeHead(200);
+    response.end('plain words');
+  },
   '/docs/missing': (_request, response) => {
     response.writeHead(404, { 'content-type': 'text/plain' });
     response.end('no such page');
@@ -122,6 +130,13 @@ describe('fetch_url', () => {
     const { content } = await fetchUrl(`${origin}/docs/large`, registry({ maxBytes: 1_000 }));
 
     expect(content.endsWith(`\n\n${'x'.repeat(1_000)}\n[cut at 1000 bytes]`)).toBe(true);
+  });
+
+  it('sniffs a body without a content type and refuses a binary one', async () => {
+    expect((await fetchUrl(`${origin}/docs/untyped-binary`)).content).toBe(
+      `GET ${origin}/docs/untyped-binary\nstatus: 200\ncontent-type: (none)\n\n[the body is not text and was not read]`,
+    );
+    expect((await fetchUrl(`${origin}/docs/untyped-text`)).content).toMatch(/\n\nplain words$/);
   });
 
   it('does not read a body that is not text', async () => {

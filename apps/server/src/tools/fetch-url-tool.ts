@@ -68,6 +68,10 @@ async function describeResponse(url: URL, response: Response, maxBytes: number):
     return `${head}\n\n[the body is not text and was not read]`;
   }
   const { text, cut } = await readText(response, maxBytes);
+  // Without a content type, a NUL byte is the usual sign of a binary body.
+  if (contentType === '' && text.includes('\u0000')) {
+    return `${head}\n\n[the body is not text and was not read]`;
+  }
   return `${head}\n\n${text}${cut ? `\n[cut at ${maxBytes} bytes]` : ''}`;
 }
 

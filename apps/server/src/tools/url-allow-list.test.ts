@@ -59,6 +59,11 @@ describe('UrlAllowList', () => {
     expect(() => new UrlAllowList(['https://u:p@a.test'])).toThrow(
       new RangeError('allow[0] "https://u:p@a.test" must not carry credentials'),
     );
+    expect(() => new UrlAllowList(['https://*.com'])).toThrow(
+      new RangeError(
+        'allow[0] "https://*.com" must name a domain under *., not a whole top-level domain',
+      ),
+    );
     expect(() => new UrlAllowList(['https://a.*.test'])).toThrow(
       new RangeError(
         'allow[0] "https://a.*.test" may use * only as the first label, as in *.example.com',

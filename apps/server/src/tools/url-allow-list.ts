@@ -62,6 +62,9 @@ function parseRule(entry: string, index: number): AllowRule {
   if (url.search !== '' || url.hash !== '') throw invalid('must not have a query or fragment');
   const host = wildcard ? url.hostname.slice('wildcard.'.length) : url.hostname;
   if (host.includes('*')) throw invalid('may use * only as the first label, as in *.example.com');
+  if (wildcard && !host.includes('.')) {
+    throw invalid('must name a domain under *., not a whole top-level domain');
+  }
   return {
     protocol: url.protocol,
     host: host.toLowerCase(),
