@@ -226,7 +226,7 @@ describe('channels', () => {
       timestamp: 1,
     });
     store.recordInbound(accepted('began-before-crash', 'are you there?'));
-    store.markInbound('began-before-crash', 'started', 'run-lost');
+    store.markInbound('began-before-crash', 'started', { runId: 'run-lost' });
     store.recordInbound(accepted('waited-before-crash', 'hello?'));
     database.close();
     simulator.script(UPSTREAM_KEY, { kind: 'ok', fixture: 'openai-chat-text' });

@@ -168,7 +168,7 @@ describe('ChannelHub', () => {
     hub.refuseInbound();
 
     await expect(channel.receive!(inbound('c1', 'late'), {})).rejects.toBeInstanceOf(HubClosing);
-    expect(store.recoverInbound()).toEqual({ queued: [], interrupted: [] });
+    expect(store.recoverInbound()).toEqual({ queued: [], interrupted: [], unsentReplies: [] });
   });
 
   it('throws for an outbound message to a channel it does not have, and goes on', async () => {
@@ -193,7 +193,7 @@ describe('ChannelHub', () => {
     await hub.start();
     const first = await channel.receive!(inbound('c1', 'first'), {});
     const second = await channel.receive!(inbound('c1', 'second'), {});
-    await expect.poll(() => runner.runningCount).toBe(2);
+    await expect.poll(() => runner.runningCount).toBe(1);
 
     hub.refuseInbound();
     runner.abortAll();
@@ -211,6 +211,30 @@ describe('ChannelHub', () => {
     expect(store.recoverInbound()).toEqual({
       queued: [expect.objectContaining({ id: idOf(second) })],
       interrupted: [],
+      // The channel here keeps nothing: the note to the first is kept for the next start.
+      unsentReplies: [
+        expect.objectContaining({ metadata: expect.objectContaining({ error: 'SHUTTING_DOWN' }) }),
+      ],
     });
+  });
+
+  it("serves another chat while one chat's messages wait for each other", async () => {
+    const begun: string[] = [];
+    const { hub, channel } = setUp(async (request) => {
+      const content = String(request.messages.at(-1)?.content);
+      begun.push(content);
+      await new Promise((resolve) => setTimeout(resolve, content.startsWith('busy') ? 50 : 1));
+      return { text: 'ok' };
+    }, 2);
+    await hub.start();
+
+    for (const content of ['busy 1', 'busy 2', 'busy 3']) {
+      await channel.receive!(inbound('busy', content), {});
+    }
+    await channel.receive!(inbound('quiet', 'quiet 1'), {});
+    await expect.poll(() => channel.sent.length).toBe(4);
+
+    expect(begun.slice(0, 2)).toEqual(['busy 1', 'quiet 1']);
+    expect(begun.slice(2)).toEqual(['busy 2', 'busy 3']);
   });
 });

@@ -19,11 +19,17 @@ export interface ChannelHubOptions {
   runner: AgentRunner;
   subscriptions: ChatSubscriptions;
   channels: readonly Channel[];
-  /** Most inbound turns running at once; more wait, and so does the inbound bus. Default 32. */
+  /**
+   * Most chats served at once (one turn each); the others wait. Default 32. Messages wait
+   * in memory up to {@link MAX_WAITING_MESSAGES}, then on the bus, and all stay stored.
+   */
   maxConcurrentTurns?: number;
   /** Told about failures the hub cannot hand to anyone: a channel that would not start, etc. */
   onError?: (error: unknown, context: { channel: string; what: string }) => void;
 }
+
+/** Most inbound messages held waiting for their chat's turn before the bus must wait. */
+export const MAX_WAITING_MESSAGES = 1_000;
 
 /** Channel turns emit to no gateway session; their answer goes out as a message instead. */
 const NO_SESSION: RunEventSink = { emit: () => 0 };
@@ -42,7 +48,11 @@ export class ChannelHub {
   private readonly channels = new Map<string, Channel>();
   private readonly unsubscribes: Array<() => unknown> = [];
   private readonly maxConcurrentTurns: number;
-  private runningTurns = 0;
+  /** Chats with a turn running, as `<channel>\u0000<chatId>`. */
+  private readonly activeChats = new Set<string>();
+  /** Messages taken off the bus whose turn has not started, per chat, in arrival order. */
+  private readonly waitingByChat = new Map<string, StoredBusMessage[]>();
+  private waitingCount = 0;
   private turnEnded: Array<() => void> = [];
   /** Answers of inbound turns still being published. */
   private readonly answering = new Set<Promise<void>>();
@@ -75,15 +85,16 @@ export class ChannelHub {
       bus.inbound.subscribe((message) => this.onInbound(message), { name: 'agent' }),
       bus.outbound.subscribe((message) => this.onOutbound(message), { name: 'channels' }),
     );
-    const { queued, interrupted } = store.recoverInbound();
+    const { queued, interrupted, unsentReplies } = store.recoverInbound();
+    for (const reply of unsentReplies) await bus.outbound.publish(reply);
     for (const message of interrupted) {
-      await bus.outbound.publish(
-        this.notice(
-          message,
-          'The server restarted before the agent finished answering; please send your message again.',
-          { error: 'INTERRUPTED' },
-        ),
+      const notice = this.notice(
+        message,
+        'The server restarted before the agent finished answering; please send your message again.',
+        { error: 'INTERRUPTED' },
       );
+      store.markInbound(message.id, 'interrupted', { reply: notice });
+      await bus.outbound.publish(notice);
     }
     for (const message of queued) await bus.inbound.publish(message);
   }
@@ -175,24 +186,58 @@ export class ChannelHub {
     return recorded;
   }
 
+  /**
+   * Takes one inbound message off the bus into the chat's waiting list, then starts what may
+   * start. Waits (backpressure on the bus) while {@link MAX_WAITING_MESSAGES} already wait.
+   */
   private async onInbound(message: StoredBusMessage): Promise<void> {
-    while (this.runningTurns >= this.maxConcurrentTurns) {
+    while (this.waitingCount >= MAX_WAITING_MESSAGES) {
       await new Promise<void>((resolve) => this.turnEnded.push(resolve));
     }
+    if (this.closing) return; // Still queued in the store: handed on at the next start.
+    const chat = `${message.channel}\u0000${message.chatId}`;
+    const waiting = this.waitingByChat.get(chat) ?? [];
+    waiting.push(message);
+    this.waitingByChat.set(chat, waiting);
+    this.waitingCount += 1;
+    this.startWaitingTurns();
+  }
+
+  /**
+   * Starts the next message of each chat that has none running, oldest chat first, while
+   * fewer than `maxConcurrentTurns` chats are served. One chat's backlog never holds up
+   * another's, and nothing starts once shutdown began.
+   */
+  private startWaitingTurns(): void {
+    for (const [chat, waiting] of this.waitingByChat) {
+      if (this.closing || this.activeChats.size >= this.maxConcurrentTurns) return;
+      if (this.activeChats.has(chat)) continue;
+      const message = waiting.shift();
+      if (waiting.length === 0) this.waitingByChat.delete(chat);
+      if (!message) continue;
+      this.waitingCount -= 1;
+      this.activeChats.add(chat);
+      this.startTurn(message, () => {
+        this.activeChats.delete(chat);
+        for (const resolve of this.turnEnded.splice(0)) resolve();
+        this.startWaitingTurns();
+      });
+    }
+  }
+
+  private startTurn(message: StoredBusMessage, ended: () => void): void {
     const { runner, store } = this.options;
-    const owner = `channel:${message.channel}`;
     let began = false;
     const { runId } = runner.start({
-      owner,
+      owner: `channel:${message.channel}`,
       sessionKey: `${message.channel}:${message.chatId}`,
       message: withMedia(message),
       sink: NO_SESSION,
       onBegin: () => {
         began = true;
-        store.markInbound(message.id, 'started', runId);
+        store.markInbound(message.id, 'started', { runId });
       },
     });
-    this.runningTurns += 1;
     const answered = (runner.settled(runId) ?? Promise.resolve(undefined))
       .then((result) => this.answer(message, runId, result, began))
       .catch((error: unknown) =>
@@ -200,8 +245,7 @@ export class ChannelHub {
       )
       .finally(() => {
         this.answering.delete(answered);
-        this.runningTurns -= 1;
-        for (const resolve of this.turnEnded.splice(0)) resolve();
+        ended();
       });
     this.answering.add(answered);
   }
@@ -216,17 +260,17 @@ export class ChannelHub {
     // Stopped by a shutdown before it began: it stays queued and is handed on at next start.
     if (!began && result?.error?.code === 'SHUTTING_DOWN') return;
     const done = result?.status === 'done';
-    store.markInbound(message.id, done ? 'answered' : 'failed', runId);
     const error = result?.error;
-    await bus.outbound.publish(
-      done
-        ? this.notice(message, result.text ?? '', { runId })
-        : this.notice(
-            message,
-            `The agent could not answer: ${error?.message ?? 'the turn did not finish'}`,
-            { runId, error: error?.code ?? 'INTERNAL' },
-          ),
-    );
+    const reply = done
+      ? this.notice(message, result.text ?? '', { runId })
+      : this.notice(
+          message,
+          `The agent could not answer: ${error?.message ?? 'the turn did not finish'}`,
+          { runId, error: error?.code ?? 'INTERNAL' },
+        );
+    store.markInbound(message.id, done ? 'answered' : 'failed', { runId, reply });
+    // If the bus is closed by now, the kept reply goes out at the next start.
+    await bus.outbound.publish(reply);
   }
 
   /** An outbound message from the agent to the chat `message` came from, in reply to it. */

@@ -59,24 +59,33 @@ describe('ChannelStore', () => {
     });
   });
 
-  it('hands back after a restart what was queued, and once what was interrupted', () => {
+  it('hands back after a restart what was queued, what had begun, and replies never sent', () => {
     const store = new ChannelStore(openDatabase(':memory:'));
     const media = [{ kind: 'image' as const, url: 'https://example.test/a.png' }];
+    const sentReply = message('reply-sent', { senderId: 'agent' });
+    const keptReply = message('reply-kept', { senderId: 'agent' });
     store.recordInbound(message('queued', { media, metadata: { thread: 't' } }));
     store.recordInbound(message('started'));
-    store.markInbound('started', 'started', 'run-1');
+    store.markInbound('started', 'started', { runId: 'run-1' });
     store.recordInbound(message('answered'));
-    store.markInbound('answered', 'answered', 'run-2');
+    store.markInbound('answered', 'answered', { runId: 'run-2', reply: sentReply });
+    store.enqueueOutbound(sentReply);
+    store.recordInbound(message('answered-before-crash'));
+    store.markInbound('answered-before-crash', 'answered', { runId: 'run-3', reply: keptReply });
     store.recordInbound(message('forgotten'));
     store.forgetInbound('forgotten');
 
     expect(store.recoverInbound()).toEqual({
       queued: [message('queued', { media, metadata: { thread: 't' } })],
       interrupted: [message('started')],
+      unsentReplies: [keptReply],
     });
+    store.markInbound('started', 'interrupted');
+    store.enqueueOutbound(keptReply);
     expect(store.recoverInbound()).toEqual({
       queued: [message('queued', { media, metadata: { thread: 't' } })],
       interrupted: [],
+      unsentReplies: [],
     });
   });
 

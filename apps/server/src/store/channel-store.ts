@@ -102,32 +102,58 @@ export class ChannelStore {
       .run(messageId);
   }
 
-  markInbound(messageId: string, status: InboundStatus, runId?: string): void {
+  /**
+   * Sets an inbound message's status; with `reply`, also keeps the answer to it in the same
+   * write, so a crash before the answer reaches its channel cannot lose it.
+   */
+  markInbound(
+    messageId: string,
+    status: InboundStatus,
+    options: { runId?: string; reply?: StoredBusMessage } = {},
+  ): void {
     this.database
       .prepare(
-        `UPDATE inbound_messages SET status = ?, run_id = coalesce(?, run_id)
+        `UPDATE inbound_messages SET status = ?, run_id = coalesce(?, run_id),
+           reply = coalesce(?, reply)
          WHERE message_id = ?`,
       )
-      .run(status, runId ?? null, messageId);
+      .run(
+        status,
+        options.runId ?? null,
+        options.reply ? JSON.stringify(options.reply) : null,
+        messageId,
+      );
   }
 
   /**
    * After a restart: the messages still `queued` (accepted, their turn never began), to be
-   * handed on again, and the ones whose turn had begun, now marked `interrupted`, whose
-   * senders should be told. Both oldest first.
+   * handed on again; the ones whose turn had begun (`started`), whose senders should be told;
+   * and replies that were kept but never reached their channel's outbound record. Oldest first.
    */
-  recoverInbound(): { queued: StoredBusMessage[]; interrupted: StoredBusMessage[] } {
+  recoverInbound(): {
+    queued: StoredBusMessage[];
+    interrupted: StoredBusMessage[];
+    unsentReplies: StoredBusMessage[];
+  } {
     const select = (status: InboundStatus): StoredBusMessage[] =>
       (
         this.database
           .prepare(`SELECT * FROM inbound_messages WHERE status = ? ORDER BY received_at, rowid`)
           .all(status) as InboundRow[]
       ).map((row) => toMessage(row, row.sent_at));
-    const interrupted = select('started');
-    this.database
-      .prepare(`UPDATE inbound_messages SET status = 'interrupted' WHERE status = 'started'`)
-      .run();
-    return { queued: select('queued'), interrupted };
+    const unsent = this.database
+      .prepare(
+        `SELECT reply FROM inbound_messages
+         WHERE reply IS NOT NULL
+           AND json_extract(reply, '$.id') NOT IN (SELECT message_id FROM outbound_messages)
+         ORDER BY received_at, rowid`,
+      )
+      .all() as Array<{ reply: string }>;
+    return {
+      queued: select('queued'),
+      interrupted: select('started'),
+      unsentReplies: unsent.map((row) => JSON.parse(row.reply) as StoredBusMessage),
+    };
   }
 
   /** Records an outbound message as `pending`, due at once. */

@@ -59,7 +59,8 @@ export const MIGRATIONS: readonly string[] = [
      status TEXT NOT NULL
        CHECK (status IN ('queued', 'started', 'answered', 'failed', 'interrupted')),
      run_id TEXT,
-     signature TEXT
+     signature TEXT,
+     reply TEXT
    );
    CREATE UNIQUE INDEX inbound_by_external_id ON inbound_messages (channel, chat_id, external_id)
      WHERE external_id IS NOT NULL;
