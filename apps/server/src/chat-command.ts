@@ -3,6 +3,9 @@ import { readClientSettings } from './client-settings.js';
 import { readStoredToken, resolveStateDirectory } from './state-directory.js';
 import { runTurn } from './run-turn.js';
 
+/** Reconnect attempts before `chat` gives up on a server that went away. */
+const CHAT_RECONNECT_ATTEMPTS = 8;
+
 /** Options of `clawgate chat`. */
 export interface ChatCommandOptions {
   /** Default: `$CLAWGATE_URL`, else the configured gateway address. */
@@ -40,6 +43,8 @@ export async function chatCommand(message: string, options: ChatCommandOptions):
       url,
       token,
       requestTimeoutMs: Number(options.timeout),
+      // A server that stays down for about half a minute ends the command, not a wait forever.
+      maxAttempts: CHAT_RECONNECT_ATTEMPTS,
     });
   } catch (error) {
     const code = isRpcClientError(error) && error.dataCode ? `${error.dataCode}: ` : '';

@@ -76,6 +76,22 @@ export async function runTurn(options: {
     if (runId === undefined) early.push(event);
     else if (event.runId === runId) handle(event);
   });
+  // A server that restarted no longer holds the turn's events: its stored result says how
+  // the turn ended (INTERRUPTED when the server stopped before it finished).
+  const unsubscribeReconnect = client.on('reconnect', ({ resumed }) => {
+    if (resumed || runId === undefined) return;
+    client
+      .request('agent.wait', { runId, timeoutMs: 600_000 })
+      .then((result) => {
+        if (result.status === 'running') return;
+        handle(
+          result.status === 'done'
+            ? { runId: result.runId, type: 'done', profile: result.profile, usage: result.usage }
+            : { runId: result.runId, type: 'error', error: result.error },
+        );
+      })
+      .catch((error: unknown) => fail?.(error as Error));
+  });
   // A client that gave up reconnecting will deliver no more events.
   const unsubscribeClose = client.on('close', (error) =>
     fail?.(error ?? new Error('the connection closed before the turn ended')),
@@ -92,5 +108,6 @@ export async function runTurn(options: {
   } finally {
     unsubscribe();
     unsubscribeClose();
+    unsubscribeReconnect();
   }
 }

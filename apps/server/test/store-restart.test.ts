@@ -138,6 +138,40 @@ describe('the embedded store across restarts', () => {
     }
   });
 
+  it('ends chat with INTERRUPTED when the server is killed mid-turn and comes back', async () => {
+    simulator.script(UPSTREAM_KEY, { kind: 'ok', fixture: 'openai-chat-text', chunkDelayMs: 200 });
+    const port = await freePort();
+    const configPath = writeConfig('chat-killed', port);
+    const first = await startChild(configPath, port);
+    await first.client.close();
+    let output = '';
+    const chat = spawn(process.execPath, [CLI, 'chat', '--config', configPath, 'tell me'], {
+      env: { PATH: process.env.PATH, HOME: directory },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    chat.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    chat.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const chatExited = new Promise<number | null>((resolve) => chat.on('exit', resolve));
+    try {
+      await until(() => simulator.requestsFor(UPSTREAM_KEY).length > 0 && output.length > 0);
+      first.child.kill('SIGKILL');
+      await first.exited;
+
+      const second = await startChild(configPath, port);
+      try {
+        expect(await chatExited).toBe(1);
+        expect(output).toContain('INTERRUPTED');
+        await second.client.close();
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    } finally {
+      chat.kill('SIGKILL');
+      first.child.kill('SIGKILL');
+    }
+  }, 30_000);
+
   it('lets chat --session continue a conversation after the server restarts', async () => {
     simulator.clearRequests();
     simulator.script(UPSTREAM_KEY, { kind: 'ok', fixture: 'openai-chat-text' }, { sticky: true });

@@ -47,7 +47,15 @@ export const agentWaitResultSchema = z.object({
   status: z.enum(['done', 'error', 'running']),
   text: z.string().optional(),
   usage: usageSchema.optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** The profile that served the answer, for a run that is done. */
+  profile: z.string().optional(),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      retryAfterMs: z.number().nonnegative().optional(),
+    })
+    .optional(),
 });
 
 /** Result of `agent.wait`. */
