@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { UrlAllowList } from './tools/url-allow-list.js';
 
+/** An http(s) URL without `user:password@`, which `fetch` refuses to send. */
+const plainUrl = () =>
+  z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => !/^[a-z]+:\/\/[^/?#]*@/i.test(url), 'a URL must not carry credentials');
+
 /** Shortest gateway token accepted, from the file or `CLAWGATE_TOKEN`. */
 export const MIN_TOKEN_LENGTH = 16;
 
@@ -12,7 +18,7 @@ const profileSchema = z.strictObject({
   provider: z.enum(PROVIDER_KINDS),
   api_key: z.string().min(1),
   model: z.string().min(1),
-  base_url: z.url().optional(),
+  base_url: plainUrl().optional(),
   priority: z.number().int().min(0).default(0),
   weight: z.number().positive().default(1),
   context_window: z.number().int().positive().optional(),
@@ -71,7 +77,7 @@ const webhookSchema = z.strictObject({
   /** Shared secret for the HMAC signatures, both directions. */
   secret: z.string().min(16, 'a webhook secret must be at least 16 characters'),
   /** Where answers are POSTed. */
-  outbound_url: z.url({ protocol: /^https?$/ }),
+  outbound_url: plainUrl(),
   max_attempts: z.number().int().positive().max(100).default(5),
   retry_initial_ms: z.number().int().positive().default(1_000),
   retry_max_ms: z.number().int().positive().default(60_000),

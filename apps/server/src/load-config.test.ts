@@ -43,6 +43,27 @@ describe('parseConfig', () => {
     });
   });
 
+  it('refuses credentials in a URL that requests would be sent to', () => {
+    expect(() =>
+      parseConfig(
+        {
+          channels: {
+            webhooks: [
+              {
+                name: 'hooks',
+                secret: 'webhook-secret-0123456789',
+                outbound_url: 'http://user:pw@127.0.0.1:9000/in',
+              },
+            ],
+          },
+        },
+        {},
+      ),
+    ).toThrow(
+      'channels.webhooks[0].outbound_url: a URL must not carry credentials (got "http://(hidden)@127.0.0.1:9000/in")',
+    );
+  });
+
   it('hides the credentials of a URL it shows', () => {
     expect(() =>
       parseConfig({ tools: { fetch_url: { allow: ['http://user:pw-SECRET@127.0.0.1/'] } } }, {}),

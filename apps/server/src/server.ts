@@ -275,7 +275,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     idempotency,
   });
   feed = new SessionsFeed(gateway);
-  registerSessionsMethods({ gateway, conversations, feed, runner });
+  registerSessionsMethods({ gateway, conversations, feed, runner, runRecords });
 
   // Ready means RPCs work: the methods are registered and some profile can take a turn.
   gateway.setReady(

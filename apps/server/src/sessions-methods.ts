@@ -2,6 +2,7 @@ import type { Gateway } from '@clawgate/gateway';
 import { RpcError, methods } from '@clawgate/protocol';
 import type { AgentRunner } from './agent-runner.js';
 import type { SessionsFeed } from './sessions-feed.js';
+import type { RunStore } from './store/run-store.js';
 import type { ConversationStore, StoredMessage } from './store/conversation-store.js';
 
 const DEFAULT_LIST_LIMIT = 50;
@@ -54,8 +55,9 @@ export function registerSessionsMethods(options: {
   feed: SessionsFeed;
   /** Turns still running on a conversation are stopped before it is reset or deleted. */
   runner: Pick<AgentRunner, 'stopConversation'>;
+  runRecords: Pick<RunStore, 'deleteConversation'>;
 }): void {
-  const { gateway, conversations, feed, runner } = options;
+  const { gateway, conversations, feed, runner, runRecords } = options;
 
   gateway.method('sessions.subscribe', {
     params: methods['sessions.subscribe'].params,
@@ -136,6 +138,8 @@ export function registerSessionsMethods(options: {
       if (!conversations.delete(context.principal, params.sessionKey)) {
         throw notFound(params.sessionKey);
       }
+      // Run records hold the messages and answers too; a deleted conversation keeps none.
+      runRecords.deleteConversation(context.principal, params.sessionKey);
       feed.publish(context.principal, params.sessionKey, 'deleted');
       return { sessionKey: params.sessionKey, deleted: true as const };
     },

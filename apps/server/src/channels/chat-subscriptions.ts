@@ -30,18 +30,28 @@ export class ChatSubscriptions {
     return removed;
   }
 
-  /** Whether any session follows the chat (sessions that expired may still be counted). */
+  /** Whether a live session follows the chat; expired sessions are forgotten here. */
   has(channel: string, chatId: string): boolean {
-    return (this.sessionsByChat.get(chatKey(channel, chatId))?.size ?? 0) > 0;
+    return this.liveSessions(chatKey(channel, chatId)).length > 0;
   }
 
-  /** Gateway sessions subscribed to at least one chat of `channel`. */
+  /** Live gateway sessions subscribed to at least one chat of `channel`. */
   subscriberCount(channel: string): number {
     const sessions = new Set<string>();
-    for (const [key, subscribed] of this.sessionsByChat) {
-      if (key.startsWith(`${channel}\u0000`)) for (const id of subscribed) sessions.add(id);
+    for (const key of [...this.sessionsByChat.keys()]) {
+      if (!key.startsWith(`${channel}\u0000`)) continue;
+      for (const id of this.liveSessions(key)) sessions.add(id);
     }
     return sessions.size;
+  }
+
+  /** The sessions of a chat that still exist, forgetting the ones that expired. */
+  private liveSessions(key: string): string[] {
+    const sessions = this.sessionsByChat.get(key);
+    if (!sessions) return [];
+    for (const id of [...sessions]) if (!this.gateway.session(id)) sessions.delete(id);
+    if (sessions.size === 0) this.sessionsByChat.delete(key);
+    return [...sessions];
   }
 
   /** Sends `message.outbound` to every session subscribed to the chat; returns how many. */

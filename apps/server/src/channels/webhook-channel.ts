@@ -4,6 +4,9 @@ import type { Channel, ChannelContext, ChannelState, ChannelStatus } from './cha
 import { WebhookDelivery } from './webhook-delivery.js';
 import { handleWebhookInbound, type InboundCounters } from './webhook-inbound.js';
 
+/** How long `stop` goes on delivering what is due, in ms. */
+const STOP_DRAIN_MS = 5_000;
+
 /** Options of a {@link WebhookChannel}; times in ms. */
 export interface WebhookChannelOptions {
   name: string;
@@ -62,9 +65,10 @@ export class WebhookChannel implements Channel {
     this.state = 'running';
   }
 
+  /** Delivers what is due for up to 5 s more (answers of turns that just ended), then stops. */
   async stop(): Promise<void> {
     this.context = undefined;
-    await this.delivery.stop();
+    await this.delivery.drain(STOP_DRAIN_MS);
     this.state = 'stopped';
   }
 

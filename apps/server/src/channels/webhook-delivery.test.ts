@@ -12,13 +12,17 @@ let server: Server;
 let url: string;
 let statuses: Array<{ status: number; headers?: Record<string, string> }> = [];
 const attempts: number[] = [];
+/** The message id of each POST, in arrival order. */
+const ids: string[] = [];
 
 beforeAll(async () => {
   server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      attempts.push((JSON.parse(Buffer.concat(chunks).toString()) as { attempt: number }).attempt);
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as { id: string; attempt: number };
+      attempts.push(body.attempt);
+      ids.push(body.id);
       const next = statuses.shift() ?? { status: 204 };
       response.writeHead(next.status, next.headers).end();
     });
@@ -53,6 +57,7 @@ function deliveryWith(maxAttempts = 4, retryInitialMs = 20) {
     timeoutMs: 1_000,
   });
   attempts.length = 0;
+  ids.length = 0;
   return { store, delivery };
 }
 
@@ -149,6 +154,43 @@ describe('WebhookDelivery', () => {
     await restarted.stop();
 
     expect(attempts).toEqual([1, 2]);
+    expect(store.outboundCounts('hooks')).toEqual({ pending: 0, delivered: 1, dead: 0 });
+  });
+
+  it("keeps each chat's messages in order while an earlier one waits for its retry", async () => {
+    const { store, delivery } = deliveryWith(4, 200);
+    statuses = [{ status: 503 }];
+    store.enqueueOutbound({ ...message, id: 'first', timestamp: 1 });
+    store.enqueueOutbound({ ...message, id: 'second', timestamp: 2 });
+    store.enqueueOutbound({ ...message, id: 'other-chat', chatId: 'chat-2', timestamp: 3 });
+
+    delivery.start();
+    await settled(store);
+    await delivery.stop();
+
+    expect(ids).toEqual(['first', 'other-chat', 'first', 'second']);
+  });
+
+  it('delivers what is due when stopped with drain, and leaves the rest pending', async () => {
+    const { store, delivery } = deliveryWith();
+    statuses = [];
+    delivery.start();
+    await delivery.stop();
+    store.enqueueOutbound(message);
+
+    const restarted = new WebhookDelivery({
+      channel: 'hooks',
+      url,
+      secret: SECRET,
+      store,
+      maxAttempts: 4,
+      retryInitialMs: 20,
+      retryMaxMs: 40,
+      timeoutMs: 1_000,
+    });
+    restarted.start();
+    await restarted.drain(2_000);
+
     expect(store.outboundCounts('hooks')).toEqual({ pending: 0, delivered: 1, dead: 0 });
   });
 });

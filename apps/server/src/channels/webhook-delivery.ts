@@ -65,18 +65,41 @@ export class WebhookDelivery {
 
   private schedule(): void {
     if (this.stopped) return;
-    const next = this.options.store.pendingOutbound(this.options.channel)[0];
+    const next = this.options.store.pendingHeads(this.options.channel)[0];
     if (!next) return;
     const waitMs = Math.max(0, next.nextAttemptAt - Date.now());
     this.timer = setTimeout(() => this.kick(), waitMs);
   }
 
+  /**
+   * Delivers what is due for up to `timeoutMs`, e.g. the answers of turns that ended during a
+   * shutdown, then stops. What is not delivered by then stays pending for the next start.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    while (!this.stopped && Date.now() < deadline && this.due().length > 0) {
+      this.kick();
+      await Promise.race([this.running, timeUp]);
+    }
+    clearTimeout(timer);
+    await this.stop();
+  }
+
+  /** The chats' next messages that are due now. */
+  private due(): OutboundRecord[] {
+    const now = Date.now();
+    return this.options.store
+      .pendingHeads(this.options.channel)
+      .filter((record) => record.nextAttemptAt <= now);
+  }
+
   private async deliverDue(): Promise<void> {
-    const { store, channel } = this.options;
     while (!this.stopped) {
-      const due = store
-        .pendingOutbound(channel)
-        .filter((record) => record.nextAttemptAt <= Date.now());
+      const due = this.due();
       if (due.length === 0) return;
       for (const record of due) {
         if (this.stopped) return;

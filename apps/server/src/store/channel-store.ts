@@ -180,6 +180,26 @@ export class ChannelStore {
     return rows.map(toOutboundRecord);
   }
 
+  /**
+   * The pending message each chat of the channel must deliver next (its oldest), soonest due
+   * first: a later message of a chat waits for the earlier one, so chats stay in order.
+   */
+  pendingHeads(channel: string): OutboundRecord[] {
+    const rows = this.database
+      .prepare(
+        `SELECT * FROM outbound_messages AS head
+         WHERE head.channel = ? AND head.status = 'pending'
+           AND head.rowid = (
+             SELECT rowid FROM outbound_messages AS other
+             WHERE other.channel = head.channel AND other.chat_id = head.chat_id
+               AND other.status = 'pending'
+             ORDER BY created_at, rowid LIMIT 1)
+         ORDER BY next_attempt_at, created_at, rowid`,
+      )
+      .all(channel) as OutboundRow[];
+    return rows.map(toOutboundRecord);
+  }
+
   /** Records the outcome of one delivery attempt. */
   recordAttempt(
     messageId: string,

@@ -72,6 +72,13 @@ export class RunStore {
       .run(Date.now()).changes;
   }
 
+  /** Forgets the runs of one conversation (their messages and answers); returns how many. */
+  deleteConversation(owner: string, sessionKey: string): number {
+    return this.database
+      .prepare(`DELETE FROM runs WHERE owner = ? AND session_key = ?`)
+      .run(owner, sessionKey).changes;
+  }
+
   get(runId: string): RunRecord | undefined {
     const row = this.database.prepare(`SELECT * FROM runs WHERE run_id = ?`).get(runId) as
       RunRow | undefined;
