@@ -17,10 +17,21 @@ export function describeConfigValue(input: unknown, path: ReadonlyArray<Property
   if (value === undefined) return 'nothing';
   if (path.some((part) => SECRET_KEY.test(String(part)))) return '(hidden)';
 
-  const text = JSON.stringify(hideSecrets(value));
+  // A secret pasted into the wrong field is still a secret.
+  let text = JSON.stringify(hideSecrets(value));
+  for (const secret of secretValues(input)) text = text.split(secret).join('(hidden)');
   return text.length > MAX_DESCRIPTION_CHARS
     ? `${text.slice(0, MAX_DESCRIPTION_CHARS - 3)}...`
     : text;
+}
+
+/** Every string (of four characters or more) under a secret-looking key, anywhere in `value`. */
+function secretValues(value: unknown, underSecretKey = false): string[] {
+  if (typeof value === 'string') return underSecretKey && value.length >= 4 ? [value] : [];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    secretValues(item, underSecretKey || SECRET_KEY.test(key)),
+  );
 }
 
 /** The credentials part of a URL (`//user:password@`). */

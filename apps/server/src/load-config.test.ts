@@ -64,6 +64,17 @@ describe('parseConfig', () => {
     );
   });
 
+  it('hides a configured secret that was pasted into another field', () => {
+    expect(() =>
+      parseConfig(
+        {
+          gateway: { token: 'gateway-token-0123456789', heartbeat_ms: 'gateway-token-0123456789' },
+        },
+        {},
+      ),
+    ).toThrow(/gateway\.heartbeat_ms: .* \(got "\(hidden\)"\)/);
+  });
+
   it('hides the credentials of a URL it shows', () => {
     expect(() =>
       parseConfig({ tools: { fetch_url: { allow: ['http://user:pw-SECRET@127.0.0.1/'] } } }, {}),

@@ -41,7 +41,12 @@ export class WebhookChannel implements Channel {
   readonly inboundPath: string;
   private state: ChannelState = 'stopped';
   private context: ChannelContext | undefined;
-  private readonly counters: InboundCounters = { accepted: 0, refused: 0, duplicates: 0 };
+  private readonly counters: InboundCounters = {
+    accepted: 0,
+    refused: 0,
+    duplicates: 0,
+    reading: 0,
+  };
   private readonly delivery: WebhookDelivery;
 
   constructor(private readonly options: WebhookChannelOptions) {
@@ -95,7 +100,11 @@ export class WebhookChannel implements Channel {
       name: this.name,
       kind: this.kind,
       state: this.state,
-      inbound: { ...this.counters },
+      inbound: {
+        accepted: this.counters.accepted,
+        refused: this.counters.refused,
+        duplicates: this.counters.duplicates,
+      },
       outbound: {
         delivered: counts.delivered,
         pending: counts.pending,

@@ -3,7 +3,12 @@ import { httpErrorBody, writeJson } from '@clawgate/gateway';
 import { z } from 'zod';
 import type { ChannelContext } from './channel.js';
 import { HubClosing } from './hub-closing.js';
-import { BodyTooLarge, readBody } from './read-body.js';
+import { BodyTimeout, BodyTooLarge, readBody } from './read-body.js';
+
+/** Requests of one channel whose bodies may be read at once; more are answered 503 at once. */
+const MAX_CONCURRENT_READS = 64;
+/** How long a request body may take to arrive, in ms. */
+const BODY_TIMEOUT_MS = 10_000;
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from './webhook-signature.js';
 
 /** The JSON body of an inbound webhook request. */
@@ -40,6 +45,8 @@ export interface InboundCounters {
   accepted: number;
   refused: number;
   duplicates: number;
+  /** Requests whose bodies are being read now. */
+  reading: number;
 }
 
 /** What {@link handleWebhookInbound} needs. */
@@ -85,16 +92,25 @@ export async function handleWebhookInbound(
     refuse(415, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json');
     return;
   }
+  if (counters.reading >= MAX_CONCURRENT_READS) {
+    response.setHeader('connection', 'close');
+    refuse(503, 'BUSY', 'too many requests are being read; try again', { retryAfterMs: 1_000 });
+    return;
+  }
   let body: string;
+  counters.reading += 1;
   try {
-    body = await readBody(request, options.maxBodyBytes);
+    body = await readBody(request, { maxBytes: options.maxBodyBytes, timeoutMs: BODY_TIMEOUT_MS });
   } catch (error) {
-    if (error instanceof BodyTooLarge) {
+    if (error instanceof BodyTooLarge || error instanceof BodyTimeout) {
       response.setHeader('connection', 'close');
-      refuse(413, 'PAYLOAD_TOO_LARGE', error.message);
+      if (error instanceof BodyTooLarge) refuse(413, 'PAYLOAD_TOO_LARGE', error.message);
+      else refuse(408, 'REQUEST_TIMEOUT', error.message);
       return;
     }
     throw error;
+  } finally {
+    counters.reading -= 1;
   }
 
   const problem = verifyWebhook({

@@ -32,6 +32,10 @@ const routes: Record<string, Route> = {
     response.writeHead(200);
     response.end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01]));
   },
+  '/docs/untyped-bytes': (_request, response) => {
+    response.writeHead(200);
+    response.end(Buffer.alloc(2_000, 0xff));
+  },
   '/docs/untyped-text': (_request, response) => {
     response.writeHead(200);
     response.end('plain words');
@@ -135,6 +139,9 @@ describe('fetch_url', () => {
   it('sniffs a body without a content type and refuses a binary one', async () => {
     expect((await fetchUrl(`${origin}/docs/untyped-binary`)).content).toBe(
       `GET ${origin}/docs/untyped-binary\nstatus: 200\ncontent-type: (none)\n\n[the body is not text and was not read]`,
+    );
+    expect((await fetchUrl(`${origin}/docs/untyped-bytes`)).content).toMatch(
+      /\[the body is not text and was not read\]$/,
     );
     expect((await fetchUrl(`${origin}/docs/untyped-text`)).content).toMatch(/\n\nplain words$/);
   });

@@ -68,8 +68,7 @@ async function describeResponse(url: URL, response: Response, maxBytes: number):
     return `${head}\n\n[the body is not text and was not read]`;
   }
   const { text, cut } = await readText(response, maxBytes);
-  // Without a content type, a NUL byte is the usual sign of a binary body.
-  if (contentType === '' && text.includes('\u0000')) {
+  if (contentType === '' && looksBinary(text)) {
     return `${head}\n\n[the body is not text and was not read]`;
   }
   return `${head}\n\n${text}${cut ? `\n[cut at ${maxBytes} bytes]` : ''}`;
@@ -100,4 +99,19 @@ async function readText(
   }
   await reader.cancel().catch(() => undefined);
   return { text: new TextDecoder().decode(Buffer.concat(chunks)), cut };
+}
+
+/**
+ * Whether a body sent without a content type is binary: it has a NUL byte, or more than one
+ * character in ten is a control character or a byte that is not UTF-8.
+ */
+function looksBinary(text: string): boolean {
+  if (text.includes('\u0000')) return true;
+  let suspicious = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0) ?? 0;
+    const control = code < 32 && character !== '\n' && character !== '\r' && character !== '\t';
+    if (control || character === '\uFFFD') suspicious += 1;
+  }
+  return suspicious * 10 > text.length;
 }
