@@ -53,6 +53,11 @@ export interface GatewayOptions {
   /** Most events kept per session for resume. Default 1000. */
   replayBufferSize?: number;
   /**
+   * Most bytes of events kept per session for resume, so a session whose client went away
+   * cannot hold unbounded memory; the oldest go first. Default 4 194 304 (4 MiB).
+   */
+  replayBufferBytes?: number;
+  /**
    * How long events stay replayable, and how long a session without connections survives,
    * in milliseconds. Default 5 min.
    */
@@ -82,6 +87,7 @@ export interface ResolvedGatewayOptions {
   version: string;
   allowedOrigins: readonly string[] | undefined;
   replayBufferSize: number;
+  replayBufferBytes: number;
   resumeWindowMs: number;
   onEvent: GatewayEventListener | undefined;
 }
@@ -163,6 +169,11 @@ export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayO
     version: options.version ?? '0.0.0',
     allowedOrigins: options.allowedOrigins,
     replayBufferSize: requireInteger('replayBufferSize', options.replayBufferSize ?? 1000, 0),
+    replayBufferBytes: requireInteger(
+      'replayBufferBytes',
+      options.replayBufferBytes ?? 4_194_304,
+      0,
+    ),
     resumeWindowMs: requireInteger('resumeWindowMs', options.resumeWindowMs ?? 5 * 60_000, 0),
     onEvent: options.onEvent,
   };

@@ -62,6 +62,7 @@ export class Gateway {
     this.#options = resolveGatewayOptions(options);
     this.#sessions = new SessionStore({
       replayBufferSize: this.#options.replayBufferSize,
+      replayBufferBytes: this.#options.replayBufferBytes,
       resumeWindowMs: this.#options.resumeWindowMs,
     });
     this.#lockout = new AuthLockout(this.#options.lockout);

@@ -5,6 +5,7 @@ import { Session, type SessionConnection } from './session.js';
 /** Options of a {@link SessionStore}. */
 export interface SessionStoreOptions {
   replayBufferSize: number;
+  replayBufferBytes: number;
   /** How long events stay replayable and a session without connections survives, in ms. */
   resumeWindowMs: number;
   now?: () => number;
@@ -96,6 +97,7 @@ export class SessionStore {
       id: randomUUID(),
       ownerTokenIndex,
       replayBufferSize: this.#options.replayBufferSize,
+      replayBufferBytes: this.#options.replayBufferBytes,
       replayWindowMs: this.#options.resumeWindowMs,
       now: this.#options.now,
     });

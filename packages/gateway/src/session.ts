@@ -30,6 +30,8 @@ export interface SessionOptions {
   /** Index of the accepted token that created the session; only it may resume the session. */
   ownerTokenIndex: number;
   replayBufferSize: number;
+  /** Most bytes of events kept for resume. */
+  replayBufferBytes: number;
   /** How long events stay replayable, in milliseconds. */
   replayWindowMs: number;
   now: () => number;
@@ -51,6 +53,7 @@ export class Session implements GatewaySession {
     this.#buffer = new ReplayBuffer({
       maxEvents: options.replayBufferSize,
       maxAgeMs: options.replayWindowMs,
+      maxBytes: options.replayBufferBytes,
     });
   }
 
