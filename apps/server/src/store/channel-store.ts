@@ -47,6 +47,8 @@ interface InboundRow extends MessageColumns {
  * `pending` until delivered, and end `dead` (the dead-letter record) when delivery gave up.
  */
 export class ChannelStore {
+  // TODO: answered inbound and delivered outbound records are never pruned; the file grows
+  // with traffic, which starts to matter at many thousands of channel messages a day.
   constructor(private readonly database: ClawgateDatabase) {}
 
   /**
