@@ -71,26 +71,32 @@ export function fitContextWindow(
   const budget = contextWindow - outputReserve - toolTokens;
   const total = (messages: readonly ChatMessage[]): number =>
     messages.reduce((sum, message) => sum + estimateMessageTokens(message), 0);
-  if (total(request.messages) <= budget) return { request, droppedMessages: 0 };
+  // Each message is counted once; dropping an exchange subtracts it, so this stays linear.
+  let keptTokens = total(request.messages);
+  if (keptTokens <= budget) return { request, droppedMessages: 0 };
 
   const system = request.messages.filter((message) => message.role === 'system');
   const exchanges = splitIntoExchanges(
     request.messages.filter((message) => message.role !== 'system'),
   );
   const current = exchanges.pop() ?? [];
-  let kept = exchanges;
+  const exchangeTokens = exchanges.map(total);
+  let first = 0;
   let droppedMessages = 0;
-  const candidate = (): ChatMessage[] => [
+  const noteTokens = (): number =>
+    droppedMessages > 0 ? estimateMessageTokens(omissionNote(droppedMessages)) : 0;
+  while (first < exchanges.length && keptTokens + noteTokens() > budget) {
+    keptTokens -= exchangeTokens[first] ?? 0;
+    droppedMessages += exchanges[first]?.length ?? 0;
+    first += 1;
+  }
+  const messages: ChatMessage[] = [
     ...system,
     ...(droppedMessages > 0 ? [omissionNote(droppedMessages)] : []),
-    ...kept.flat(),
+    ...exchanges.slice(first).flat(),
     ...current,
   ];
-  while (kept.length > 0 && total(candidate()) > budget) {
-    droppedMessages += kept[0]?.length ?? 0;
-    kept = kept.slice(1);
-  }
-  return { request: { ...request, messages: candidate() }, droppedMessages };
+  return { request: { ...request, messages }, droppedMessages };
 }
 
 /**

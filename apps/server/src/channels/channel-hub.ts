@@ -41,8 +41,8 @@ export const AGENT_SENDER_ID = 'agent';
  * Joins the channels, the bus and the agent. Inbound messages become agent turns on the
  * conversation `<channel>:<chatId>`, owned by `channel:<channel>`; each turn's answer (or a
  * notice that it failed) is published outbound to the same chat. Every outbound message goes
- * to the channel it names, and also, as `message.outbound`, to the gateway sessions
- * subscribed to that chat.
+ * to the gateway sessions subscribed to that chat, as `message.outbound`, and to the channel
+ * it names.
  */
 export class ChannelHub {
   private readonly channels = new Map<string, Channel>();
@@ -126,6 +126,15 @@ export class ChannelHub {
 
   has(name: string): boolean {
     return this.channels.has(name);
+  }
+
+  /**
+   * Whether a message sent now to `chatId` of `channel` would reach someone: the channel's own
+   * answer, or, for a channel that cannot tell, whether it exists.
+   */
+  canReach(channel: string, chatId: string): boolean {
+    const found = this.channels.get(channel);
+    return found !== undefined && (found.canReach?.(chatId) ?? true);
   }
 
   list(): Array<Pick<ChannelStatus, 'name' | 'kind' | 'state'>> {
@@ -292,7 +301,8 @@ export class ChannelHub {
 
   private async onOutbound(message: StoredBusMessage): Promise<void> {
     const channel = this.channels.get(message.channel);
-    if (channel?.kind !== 'websocket') this.options.subscriptions.notify(message);
+    // Sessions following the chat hear every message to it, whatever carries it further.
+    this.options.subscriptions.notify(message);
     if (!channel) {
       throw new Error(`no channel is named ${JSON.stringify(message.channel)}`);
     }

@@ -53,5 +53,10 @@ export interface Channel {
   stop(): Promise<void>;
   /** Takes one outbound message for delivery. Resolves once the channel is responsible for it. */
   send(message: StoredBusMessage): Promise<void>;
+  /**
+   * Whether a message to `chatId` would reach anyone now; `send` refuses one that would not.
+   * Absent: every chat is reachable (a webhook passes everything on).
+   */
+  canReach?(chatId: string): boolean;
   status(): ChannelStatus;
 }

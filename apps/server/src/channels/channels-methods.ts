@@ -59,10 +59,10 @@ export function registerChannelsMethods(options: {
     params: methods.send.params,
     handler: async (params, context) => {
       if (!hub.has(params.channel)) throw noSuchChannel(params.channel);
-      if (params.channel === 'websocket' && !subscriptions.has('websocket', params.chatId)) {
+      if (!hub.canReach(params.channel, params.chatId)) {
         throw RpcError.server(
           'NOT_FOUND',
-          `no session is subscribed to websocket chat ${JSON.stringify(params.chatId)}`,
+          `no session is subscribed to ${params.channel} chat ${JSON.stringify(params.chatId)}`,
         );
       }
       const messageId = randomUUID();

@@ -3,9 +3,10 @@ import type { Channel, ChannelState, ChannelStatus } from './channel.js';
 import type { ChatSubscriptions } from './chat-subscriptions.js';
 
 /**
- * The gateway itself as a channel, named `websocket`: a message sent to one of its chats is
- * delivered as `message.outbound` to the WebSocket sessions subscribed to that chat, and only
- * to them. Clients talk to the agent through the `agent` method, so nothing comes in here.
+ * The gateway itself as a channel, named `websocket`: its chats exist only as subscriptions,
+ * so a message to one reaches the WebSocket sessions subscribed to it (the hub hands every
+ * outbound message to a chat's subscribers) and nobody else. Clients talk to the agent
+ * through the `agent` method, so nothing comes in here.
  */
 export class GatewayChannel implements Channel {
   readonly name = 'websocket';
@@ -23,10 +24,14 @@ export class GatewayChannel implements Channel {
     this.state = 'stopped';
   }
 
-  /** A message no session follows has no one to reach; it is counted as delivered to none. */
-  async send(message: StoredBusMessage): Promise<void> {
-    this.subscriptions.notify(message);
+  /** The subscribers already have it; counted as delivered. */
+  async send(_message: StoredBusMessage): Promise<void> {
     this.delivered += 1;
+  }
+
+  /** Only a chat some live session follows can be reached. */
+  canReach(chatId: string): boolean {
+    return this.subscriptions.has(this.name, chatId);
   }
 
   status(): ChannelStatus {

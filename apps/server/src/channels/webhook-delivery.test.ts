@@ -44,9 +44,9 @@ const message: StoredBusMessage = {
   timestamp: 1,
 };
 
-function deliveryWith(maxAttempts = 4, retryInitialMs = 20) {
-  const store = new ChannelStore(openDatabase(':memory:'));
-  const delivery = new WebhookDelivery({
+/** A delivery to the test receiver over `store`, as a server (re)start would make it. */
+function deliveryOver(store: ChannelStore, maxAttempts = 4, retryInitialMs = 20): WebhookDelivery {
+  return new WebhookDelivery({
     channel: 'hooks',
     url,
     secret: SECRET,
@@ -56,9 +56,14 @@ function deliveryWith(maxAttempts = 4, retryInitialMs = 20) {
     retryMaxMs: Math.max(40, retryInitialMs),
     timeoutMs: 1_000,
   });
+}
+
+/** A fresh store and a delivery over it; forgets what the receiver saw before. */
+function deliveryWith(maxAttempts = 4, retryInitialMs = 20) {
+  const store = new ChannelStore(openDatabase(':memory:'));
   attempts.length = 0;
   ids.length = 0;
-  return { store, delivery };
+  return { store, delivery: deliveryOver(store, maxAttempts, retryInitialMs) };
 }
 
 async function settled(store: ChannelStore): Promise<void> {
@@ -139,16 +144,7 @@ describe('WebhookDelivery', () => {
     await delivery.stop();
     expect(store.pendingOutbound('hooks')).toMatchObject([{ attempts: 1 }]);
 
-    const restarted = new WebhookDelivery({
-      channel: 'hooks',
-      url,
-      secret: SECRET,
-      store,
-      maxAttempts: 4,
-      retryInitialMs: 20,
-      retryMaxMs: 40,
-      timeoutMs: 1_000,
-    });
+    const restarted = deliveryOver(store);
     restarted.start();
     await settled(store);
     await restarted.stop();
@@ -178,16 +174,7 @@ describe('WebhookDelivery', () => {
     await delivery.stop();
     store.enqueueOutbound(message);
 
-    const restarted = new WebhookDelivery({
-      channel: 'hooks',
-      url,
-      secret: SECRET,
-      store,
-      maxAttempts: 4,
-      retryInitialMs: 20,
-      retryMaxMs: 40,
-      timeoutMs: 1_000,
-    });
+    const restarted = deliveryOver(store);
     restarted.start();
     await restarted.drain(2_000);
 

@@ -1,5 +1,6 @@
 import type { BusMedia, BusMessage } from '@clawgate/bus';
 import type { ClawgateDatabase } from './database.js';
+import { PreparedStatements } from './prepared-statements.js';
 
 /** Where an inbound message is: waiting for its turn, in it, or done with it. */
 export type InboundStatus = 'queued' | 'started' | 'answered' | 'failed' | 'interrupted';
@@ -49,7 +50,11 @@ interface InboundRow extends MessageColumns {
 export class ChannelStore {
   // TODO: answered inbound and delivered outbound records are never pruned; the file grows
   // with traffic, which starts to matter at many thousands of channel messages a day.
-  constructor(private readonly database: ClawgateDatabase) {}
+  private readonly statements: PreparedStatements;
+
+  constructor(database: ClawgateDatabase) {
+    this.statements = new PreparedStatements(database);
+  }
 
   /**
    * Records an accepted inbound message as `queued`, unless it repeats one already recorded:
@@ -63,14 +68,14 @@ export class ChannelStore {
     keys: { externalId?: string; signature?: string } = {},
   ): { messageId: string; duplicate: boolean } | { conflict: true } {
     if (keys.signature !== undefined) {
-      const replayed = this.database
-        .prepare(`SELECT message_id FROM inbound_messages WHERE channel = ? AND signature = ?`)
+      const replayed = this.statements
+        .get(`SELECT message_id FROM inbound_messages WHERE channel = ? AND signature = ?`)
         .get(message.channel, keys.signature) as { message_id: string } | undefined;
       if (replayed) return { messageId: replayed.message_id, duplicate: true };
     }
     if (keys.externalId !== undefined) {
-      const earlier = this.database
-        .prepare(
+      const earlier = this.statements
+        .get(
           `SELECT message_id, sender_id, content FROM inbound_messages
            WHERE channel = ? AND chat_id = ? AND external_id = ?`,
         )
@@ -81,8 +86,8 @@ export class ChannelStore {
         return same ? { messageId: earlier.message_id, duplicate: true } : { conflict: true };
       }
     }
-    this.database
-      .prepare(
+    this.statements
+      .get(
         `INSERT INTO inbound_messages (message_id, channel, chat_id, sender_id, content, media,
            metadata, external_id, signature, sent_at, received_at, status)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')`,
@@ -99,8 +104,8 @@ export class ChannelStore {
 
   /** Forgets an inbound message that was never handed on, so its sender may send it again. */
   forgetInbound(messageId: string): void {
-    this.database
-      .prepare(`DELETE FROM inbound_messages WHERE message_id = ? AND status = 'queued'`)
+    this.statements
+      .get(`DELETE FROM inbound_messages WHERE message_id = ? AND status = 'queued'`)
       .run(messageId);
   }
 
@@ -113,8 +118,8 @@ export class ChannelStore {
     status: InboundStatus,
     options: { runId?: string; reply?: StoredBusMessage } = {},
   ): void {
-    this.database
-      .prepare(
+    this.statements
+      .get(
         `UPDATE inbound_messages SET status = ?, run_id = coalesce(?, run_id),
            reply = coalesce(?, reply)
          WHERE message_id = ?`,
@@ -139,12 +144,12 @@ export class ChannelStore {
   } {
     const select = (status: InboundStatus): StoredBusMessage[] =>
       (
-        this.database
-          .prepare(`SELECT * FROM inbound_messages WHERE status = ? ORDER BY received_at, rowid`)
+        this.statements
+          .get(`SELECT * FROM inbound_messages WHERE status = ? ORDER BY received_at, rowid`)
           .all(status) as InboundRow[]
       ).map((row) => toMessage(row, row.sent_at));
-    const unsent = this.database
-      .prepare(
+    const unsent = this.statements
+      .get(
         `SELECT reply FROM inbound_messages
          WHERE reply IS NOT NULL
            AND json_extract(reply, '$.id') NOT IN (SELECT message_id FROM outbound_messages)
@@ -161,8 +166,8 @@ export class ChannelStore {
   /** Records an outbound message as `pending`, due at once. */
   enqueueOutbound(message: StoredBusMessage): void {
     const now = Date.now();
-    this.database
-      .prepare(
+    this.statements
+      .get(
         `INSERT INTO outbound_messages (message_id, channel, chat_id, sender_id, content, media,
            metadata, created_at, status, next_attempt_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
@@ -173,8 +178,8 @@ export class ChannelStore {
 
   /** The channel's pending messages, the soonest due first. */
   pendingOutbound(channel: string): OutboundRecord[] {
-    const rows = this.database
-      .prepare(
+    const rows = this.statements
+      .get(
         `SELECT * FROM outbound_messages WHERE channel = ? AND status = 'pending'
          ORDER BY next_attempt_at, created_at, rowid`,
       )
@@ -187,8 +192,8 @@ export class ChannelStore {
    * first: a later message of a chat waits for the earlier one, so chats stay in order.
    */
   pendingHeads(channel: string): OutboundRecord[] {
-    const rows = this.database
-      .prepare(
+    const rows = this.statements
+      .get(
         `SELECT * FROM outbound_messages AS head
          WHERE head.channel = ? AND head.status = 'pending'
            AND head.rowid = (
@@ -210,8 +215,8 @@ export class ChannelStore {
       | { status: 'pending'; nextAttemptAt: number; error: string }
       | { status: 'dead'; error: string },
   ): void {
-    this.database
-      .prepare(
+    this.statements
+      .get(
         `UPDATE outbound_messages
          SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
              updated_at = ?
@@ -228,8 +233,8 @@ export class ChannelStore {
 
   /** The dead-letter record of a channel, newest first. */
   deadLetters(channel: string, limit = 100): OutboundRecord[] {
-    const rows = this.database
-      .prepare(
+    const rows = this.statements
+      .get(
         `SELECT * FROM outbound_messages WHERE channel = ? AND status = 'dead'
          ORDER BY updated_at DESC, rowid DESC LIMIT ?`,
       )
@@ -239,8 +244,8 @@ export class ChannelStore {
 
   /** How many outbound messages of the channel are in each state. */
   outboundCounts(channel: string): Record<OutboundStatus, number> {
-    const rows = this.database
-      .prepare(
+    const rows = this.statements
+      .get(
         `SELECT status, count(*) AS count FROM outbound_messages WHERE channel = ?
          GROUP BY status`,
       )

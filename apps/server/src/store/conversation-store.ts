@@ -1,5 +1,6 @@
 import type { ChatMessage, ToolCall } from '@clawgate/providers-core';
 import type { ClawgateDatabase } from './database.js';
+import { PreparedStatements } from './prepared-statements.js';
 
 /** A conversation as `sessions.list` and `sessions.get` report it. Times are epoch ms. */
 export interface ConversationSummary {
@@ -33,17 +34,21 @@ interface SummaryRow {
  * creates a conversation; appending does.
  */
 export class ConversationStore {
-  constructor(private readonly database: ClawgateDatabase) {}
+  private readonly statements: PreparedStatements;
+
+  constructor(private readonly database: ClawgateDatabase) {
+    this.statements = new PreparedStatements(database);
+  }
 
   /** Appends messages in order, in one transaction, creating the conversation if needed. */
   append(owner: string, sessionKey: string, messages: readonly ChatMessage[]): void {
     const now = Date.now();
-    const upsert = this.database.prepare(
+    const upsert = this.statements.get(
       `INSERT INTO conversations (owner, session_key, created_at, updated_at)
        VALUES (?, ?, ?, ?)
        ON CONFLICT (owner, session_key) DO UPDATE SET updated_at = excluded.updated_at`,
     );
-    const insert = this.database.prepare(
+    const insert = this.statements.get(
       `INSERT INTO messages (owner, session_key, role, content, tool_calls, tool_call_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -67,8 +72,8 @@ export class ConversationStore {
 
   /** Every message of a conversation, oldest first; empty when it does not exist. */
   messages(owner: string, sessionKey: string): StoredMessage[] {
-    const rows = this.database
-      .prepare(
+    const rows = this.statements
+      .get(
         `SELECT id, role, content, tool_calls, tool_call_id, created_at FROM messages
          WHERE owner = ? AND session_key = ? ORDER BY id`,
       )
@@ -82,8 +87,8 @@ export class ConversationStore {
     sessionKey: string,
     page: { afterId: number; limit: number },
   ): StoredMessage[] {
-    const rows = this.database
-      .prepare(
+    const rows = this.statements
+      .get(
         `SELECT id, role, content, tool_calls, tool_call_id, created_at FROM messages
          WHERE owner = ? AND session_key = ? AND id > ? ORDER BY id LIMIT ?`,
       )
@@ -93,8 +98,8 @@ export class ConversationStore {
 
   /** The conversation's summary, or undefined when it does not exist. */
   get(owner: string, sessionKey: string): ConversationSummary | undefined {
-    const row = this.database
-      .prepare(
+    const row = this.statements
+      .get(
         `SELECT c.session_key, c.created_at, c.updated_at,
                 (SELECT COUNT(*) FROM messages m
                  WHERE m.owner = c.owner AND m.session_key = c.session_key) AS message_count
@@ -107,8 +112,8 @@ export class ConversationStore {
   /** One page of conversations, most recently updated first, before the cursor `beforeUpdatedAt`. */
   list(owner: string, page: { limit: number; before?: { updatedAt: number; sessionKey: string } }) {
     const before = page.before;
-    const rows = this.database
-      .prepare(
+    const rows = this.statements
+      .get(
         `SELECT c.session_key, c.created_at, c.updated_at,
                 (SELECT COUNT(*) FROM messages m
                  WHERE m.owner = c.owner AND m.session_key = c.session_key) AS message_count
@@ -131,11 +136,11 @@ export class ConversationStore {
   /** Removes every message but keeps the conversation; false when it does not exist. */
   reset(owner: string, sessionKey: string): boolean {
     return this.database.transaction(() => {
-      const touched = this.database
-        .prepare(`UPDATE conversations SET updated_at = ? WHERE owner = ? AND session_key = ?`)
+      const touched = this.statements
+        .get(`UPDATE conversations SET updated_at = ? WHERE owner = ? AND session_key = ?`)
         .run(Date.now(), owner, sessionKey);
-      this.database
-        .prepare(`DELETE FROM messages WHERE owner = ? AND session_key = ?`)
+      this.statements
+        .get(`DELETE FROM messages WHERE owner = ? AND session_key = ?`)
         .run(owner, sessionKey);
       return touched.changes > 0;
     })();
@@ -143,8 +148,8 @@ export class ConversationStore {
 
   /** Deletes the conversation and its messages; false when it does not exist. */
   delete(owner: string, sessionKey: string): boolean {
-    const deleted = this.database
-      .prepare(`DELETE FROM conversations WHERE owner = ? AND session_key = ?`)
+    const deleted = this.statements
+      .get(`DELETE FROM conversations WHERE owner = ? AND session_key = ?`)
       .run(owner, sessionKey);
     return deleted.changes > 0;
   }

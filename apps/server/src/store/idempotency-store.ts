@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClawgateDatabase } from './database.js';
+import { PreparedStatements } from './prepared-statements.js';
 
 /** What an idempotency key protects: an `agent` run or a `send`. */
 export type IdempotencyKind = 'agent' | 'send';
@@ -19,10 +20,14 @@ export function requestHash(fields: Record<string, unknown>): string {
  * owner and kind and lasts `windowMs` from its first use.
  */
 export class IdempotencyStore {
+  private readonly statements: PreparedStatements;
+
   constructor(
     private readonly database: ClawgateDatabase,
     private readonly windowMs = 600_000,
-  ) {}
+  ) {
+    this.statements = new PreparedStatements(database);
+  }
 
   /**
    * Claims `key` for `targetId`. Within the window, a key used before with the same request
@@ -39,11 +44,11 @@ export class IdempotencyStore {
     const { owner, kind, key } = options;
     const now = Date.now();
     return this.database.transaction((): IdempotencyClaim => {
-      this.database
-        .prepare(`DELETE FROM idempotency_keys WHERE created_at <= ?`)
+      this.statements
+        .get(`DELETE FROM idempotency_keys WHERE created_at <= ?`)
         .run(now - this.windowMs);
-      const earlier = this.database
-        .prepare(
+      const earlier = this.statements
+        .get(
           `SELECT target_id, request_hash FROM idempotency_keys
            WHERE owner = ? AND kind = ? AND key = ?`,
         )
@@ -53,8 +58,8 @@ export class IdempotencyStore {
           ? { kind: 'repeat', targetId: earlier.target_id }
           : { kind: 'conflict' };
       }
-      this.database
-        .prepare(
+      this.statements
+        .get(
           `INSERT INTO idempotency_keys (owner, kind, key, target_id, request_hash, created_at)
            VALUES (?, ?, ?, ?, ?, ?)`,
         )
@@ -65,8 +70,8 @@ export class IdempotencyStore {
 
   /** Gives up a claim whose request was not carried out, so a retry may carry it out. */
   release(options: { owner: string; kind: IdempotencyKind; key: string; targetId: string }): void {
-    this.database
-      .prepare(
+    this.statements
+      .get(
         `DELETE FROM idempotency_keys WHERE owner = ? AND kind = ? AND key = ? AND target_id = ?`,
       )
       .run(options.owner, options.kind, options.key, options.targetId);

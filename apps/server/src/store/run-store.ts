@@ -1,4 +1,5 @@
 import type { ClawgateDatabase } from './database.js';
+import { PreparedStatements } from './prepared-statements.js';
 
 /** A run's stored record. Times are epoch ms. */
 export interface RunRecord {
@@ -33,12 +34,16 @@ interface RunRow {
 
 /** Run records: written when a run starts and when it ends. */
 export class RunStore {
-  constructor(private readonly database: ClawgateDatabase) {}
+  private readonly statements: PreparedStatements;
+
+  constructor(database: ClawgateDatabase) {
+    this.statements = new PreparedStatements(database);
+  }
 
   /** Records a run the moment it is accepted, with the message it answers. */
   start(run: { runId: string; owner: string; sessionKey: string; message: string }): void {
-    this.database
-      .prepare(
+    this.statements
+      .get(
         `INSERT INTO runs (run_id, owner, session_key, message, status, started_at)
          VALUES (?, ?, ?, ?, 'running', ?)`,
       )
@@ -49,8 +54,8 @@ export class RunStore {
     runId: string,
     outcome: Pick<RunRecord, 'status' | 'profile' | 'usage' | 'error' | 'text'>,
   ): void {
-    this.database
-      .prepare(
+    this.statements
+      .get(
         `UPDATE runs SET status = ?, profile = ?, usage = ?, error = ?, text = ?, ended_at = ?
          WHERE run_id = ?`,
       )
@@ -67,28 +72,28 @@ export class RunStore {
 
   /** Marks every run still `running` as `interrupted`, as after a crash; returns how many. */
   markInterrupted(): number {
-    return this.database
-      .prepare(`UPDATE runs SET status = 'interrupted', ended_at = ? WHERE status = 'running'`)
+    return this.statements
+      .get(`UPDATE runs SET status = 'interrupted', ended_at = ? WHERE status = 'running'`)
       .run(Date.now()).changes;
   }
 
   /** Forgets the runs of one conversation (their messages and answers); returns how many. */
   deleteConversation(owner: string, sessionKey: string): number {
-    return this.database
-      .prepare(`DELETE FROM runs WHERE owner = ? AND session_key = ?`)
+    return this.statements
+      .get(`DELETE FROM runs WHERE owner = ? AND session_key = ?`)
       .run(owner, sessionKey).changes;
   }
 
   get(runId: string): RunRecord | undefined {
-    const row = this.database.prepare(`SELECT * FROM runs WHERE run_id = ?`).get(runId) as
+    const row = this.statements.get(`SELECT * FROM runs WHERE run_id = ?`).get(runId) as
       RunRow | undefined;
     return row && toRecord(row);
   }
 
   /** Runs of one conversation, oldest first. */
   ofConversation(owner: string, sessionKey: string): RunRecord[] {
-    const rows = this.database
-      .prepare(`SELECT * FROM runs WHERE owner = ? AND session_key = ? ORDER BY started_at, rowid`)
+    const rows = this.statements
+      .get(`SELECT * FROM runs WHERE owner = ? AND session_key = ? ORDER BY started_at, rowid`)
       .all(owner, sessionKey) as RunRow[];
     return rows.map(toRecord);
   }
