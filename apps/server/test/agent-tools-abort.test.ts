@@ -1,14 +1,14 @@
 import { GatewayClient } from '@clawgate/client';
 import { recordedText, UpstreamSimulator } from '@clawgate/upstream-sim';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
 import { MISSING_TOOL_RESULT } from '../src/repair-history.js';
-import { startServer, type RunningServer } from '../src/server.js';
+import type { RunningServer } from '../src/server.js';
 import { until } from './support/loopback.js';
+import { startConfiguredServer } from './support/configured-server.js';
 import { simulatedProfileConfig } from './support/simulated-adapter.js';
 
 /**
@@ -57,23 +57,16 @@ afterAll(async () => {
 });
 
 /** The server with one OpenAI-format profile and `fetch_url` allowed on the stalled page. */
-async function startWithFetchUrl(): Promise<RunningServer> {
-  const configPath = join(directory, 'clawgate.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
+function startWithFetchUrl(): Promise<RunningServer> {
+  return startConfiguredServer({
+    directory,
+    name: 'clawgate',
+    stateName: 'state',
+    config: {
       gateway: { token: TOKEN },
-      providers: {
-        profiles: [simulatedProfileConfig(simulator, UPSTREAM_KEY)],
-      },
+      providers: { profiles: [simulatedProfileConfig(simulator, UPSTREAM_KEY)] },
       tools: { fetch_url: { allow: [new URL(pageUrl).origin], timeout_ms: TOOL_TIMEOUT_MS } },
-    }),
-  );
-  return startServer({
-    configPath,
-    stateDirectory: join(directory, 'state'),
-    port: 0,
-    logger: createLogger({ level: 'silent' }),
+    },
   });
 }
 

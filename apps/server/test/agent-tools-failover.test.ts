@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calculatorTool } from '../src/tools/built-in-tools.js';
 import { ToolRegistry } from '../src/tools/tool-registry.js';
 import {
+  CALCULATOR_DESCRIPTION,
+  CALCULATOR_SCHEMA,
   agentRunnerSetup,
   eventTypes,
   storedMessages,
@@ -22,15 +24,6 @@ const OWNER = 'token-0';
 const SESSION = 'cross-format';
 const QUESTION = 'What is 6*7?';
 const FOLLOW_UP = 'And doubled?';
-
-const CALCULATOR_SCHEMA = {
-  type: 'object',
-  properties: { expression: { type: 'string', minLength: 1, maxLength: 1000 } },
-  required: ['expression'],
-  additionalProperties: false,
-};
-const CALCULATOR_DESCRIPTION =
-  'Evaluates an arithmetic expression with + - * / % ^ and parentheses.';
 
 /** The OpenAI request shape the adapter sends around `messages`. */
 function openaiBody(messages: unknown[]) {

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calculatorTool } from '../src/tools/built-in-tools.js';
 import { ToolRegistry } from '../src/tools/tool-registry.js';
 import {
+  CALCULATOR_DESCRIPTION,
+  CALCULATOR_SCHEMA,
   agentRunnerSetup,
   eventTypes,
   storedMessages,
@@ -26,13 +28,8 @@ const CALCULATOR_TOOL = {
   type: 'function',
   function: {
     name: 'calculator',
-    description: 'Evaluates an arithmetic expression with + - * / % ^ and parentheses.',
-    parameters: {
-      type: 'object',
-      properties: { expression: { type: 'string', minLength: 1, maxLength: 1000 } },
-      required: ['expression'],
-      additionalProperties: false,
-    },
+    description: CALCULATOR_DESCRIPTION,
+    parameters: CALCULATOR_SCHEMA,
   },
 };
 

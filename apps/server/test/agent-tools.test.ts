@@ -1,13 +1,9 @@
 import { AnthropicProvider } from '@clawgate/provider-anthropic';
-import { ProviderPool } from '@clawgate/providers-core';
 import { recordedText, recordedToolCalls, UpstreamSimulator } from '@clawgate/upstream-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AgentRunner, type RunEventSink } from '../src/agent-runner.js';
-import { ConversationStore } from '../src/store/conversation-store.js';
-import { openDatabase } from '../src/store/database.js';
-import { RunStore } from '../src/store/run-store.js';
 import { ToolRegistry } from '../src/tools/tool-registry.js';
+import { agentRunnerSetup } from './support/agent-runner-setup.js';
 
 /**
  * A turn that calls a tool, through the official Anthropic SDK against the simulator: the
@@ -24,8 +20,7 @@ afterAll(async () => {
 });
 
 function runnerWith(tools: ToolRegistry, maxToolSteps?: number) {
-  const database = openDatabase(':memory:');
-  const pool = new ProviderPool({
+  return agentRunnerSetup({
     profiles: [
       {
         name: 'anthropic',
@@ -33,20 +28,9 @@ function runnerWith(tools: ToolRegistry, maxToolSteps?: number) {
         model: 'claude-sonnet-4-5',
       },
     ],
-  });
-  const conversations = new ConversationStore(database);
-  const runner = new AgentRunner({
-    pool,
-    conversations,
-    runRecords: new RunStore(database),
     tools,
     ...(maxToolSteps === undefined ? {} : { maxToolSteps }),
   });
-  const events: Array<Record<string, unknown>> = [];
-  const sink: RunEventSink = {
-    emit: (_method, params) => events.push(params as Record<string, unknown>),
-  };
-  return { runner, conversations, events, sink, pool };
 }
 
 const [recordedCall] = recordedToolCalls('anthropic-tool-use');

@@ -1,17 +1,17 @@
 import { principalOf } from '@clawgate/gateway';
 import { GatewayClient } from '@clawgate/client';
 import { recordedText, UpstreamSimulator } from '@clawgate/upstream-sim';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook, verifyWebhook } from '../src/channels/webhook-signature.js';
-import { createLogger } from '../src/logger.js';
-import { startServer, type RunningServer } from '../src/server.js';
+import type { RunningServer } from '../src/server.js';
 import { ChannelStore } from '../src/store/channel-store.js';
 import { openDatabase } from '../src/store/database.js';
 import { freePort, until } from './support/loopback.js';
+import { startConfiguredServer } from './support/configured-server.js';
 import { simulatedProfileConfig } from './support/simulated-adapter.js';
 
 /**
@@ -75,10 +75,10 @@ afterEach(async () => {
 });
 
 async function start(name: string): Promise<RunningServer> {
-  const configPath = join(directory, `${name}.json`);
-  writeFileSync(
-    configPath,
-    JSON.stringify({
+  server = await startConfiguredServer({
+    directory,
+    name,
+    config: {
       gateway: { token: TOKEN },
       providers: {
         profiles: [simulatedProfileConfig(simulator, UPSTREAM_KEY)],
@@ -97,13 +97,7 @@ async function start(name: string): Promise<RunningServer> {
           },
         ],
       },
-    }),
-  );
-  server = await startServer({
-    configPath,
-    stateDirectory: join(directory, `${name}-state`),
-    port: 0,
-    logger: createLogger({ level: 'silent' }),
+    },
   });
   return server;
 }
@@ -150,12 +144,13 @@ describe('channels', () => {
     simulator.script(UPSTREAM_KEY, { kind: 'ok', fixture: 'openai-chat-text' });
     received.length = 0;
 
-    const accepted = await postInbound(running, 'hooks', {
+    const hello = {
       chatId: 'chat-1',
       senderId: 'user-7',
       content: 'hello from the webhook',
       id: 'ext-1',
-    });
+    };
+    const accepted = await postInbound(running, 'hooks', hello);
 
     expect(accepted).toEqual({
       status: 202,
@@ -185,12 +180,7 @@ describe('channels', () => {
     });
 
     // A repeat of the same sender id is answered, and starts no second turn.
-    const repeat = await postInbound(running, 'hooks', {
-      chatId: 'chat-1',
-      senderId: 'user-7',
-      content: 'hello from the webhook',
-      id: 'ext-1',
-    });
+    const repeat = await postInbound(running, 'hooks', hello);
     expect(repeat).toEqual({
       status: 200,
       body: { accepted: true, messageId: accepted.body.messageId, duplicate: true },

@@ -1,22 +1,20 @@
 import { GatewayClient, ReconnectingClient, type ReconnectInfo } from '@clawgate/client';
 import { recordedText, UpstreamSimulator } from '@clawgate/upstream-sim';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { connectWhenListening, freePort, until } from './support/loopback.js';
+import { spawnServer } from './support/server-process.js';
 import { simulatedProfileConfig } from './support/simulated-adapter.js';
 
 /**
  * The server under faults, with real sockets: links that drop mid-turn, aborts, repeated
  * requests, and shutdown signals while a turn streams.
  */
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const TOKEN = 'faults-token-0123456789abcdef';
 const OTHER_TOKEN = 'faults-other-client-token-0123';
 const UPSTREAM_KEY = 'faults-openai-key';
@@ -311,11 +309,7 @@ describe('shutdown', () => {
     simulator.script(UPSTREAM_KEY, SLOW_STREAM);
     const port = await freePort();
     const configPath = writeConfig('sigterm', { port, shutdown_grace_ms: 20_000 });
-    const child = spawn(process.execPath, [CLI, 'start', '--config', configPath], {
-      env: { PATH: process.env.PATH, HOME: directory },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, exited } = spawnServer(configPath, directory);
     try {
       const client = await connectWhenListening(`ws://127.0.0.1:${port}`, TOKEN);
       const events = collectEvents(client);
@@ -349,11 +343,7 @@ describe('a second shutdown signal', () => {
     simulator.script(UPSTREAM_KEY, { kind: 'hang' });
     const port = await freePort();
     const configPath = writeConfig('second-signal', { port, shutdown_grace_ms: 60_000 });
-    const child = spawn(process.execPath, [CLI, 'start', '--config', configPath], {
-      env: { PATH: process.env.PATH, HOME: directory },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, exited } = spawnServer(configPath, directory);
     try {
       const client = await connectWhenListening(`ws://127.0.0.1:${port}`, TOKEN);
       const events = collectEvents(client);

@@ -1,11 +1,10 @@
 import { GatewayClient } from '@clawgate/client';
 import { UpstreamSimulator } from '@clawgate/upstream-sim';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
-import { startServer } from '../src/server.js';
+import { startConfiguredServer } from './support/configured-server.js';
 import { simulatedProfileConfig } from './support/simulated-adapter.js';
 
 /** Idempotency keys of `agent` and `send` hold across a restart, and refuse another request. */
@@ -18,13 +17,6 @@ let directory: string;
 beforeAll(async () => {
   simulator = await UpstreamSimulator.start({ host: '127.0.0.1', port: 0 });
   directory = mkdtempSync(join(tmpdir(), 'clawgate-idempotency-'));
-  writeFileSync(
-    join(directory, 'clawgate.json'),
-    JSON.stringify({
-      gateway: { token: TOKEN },
-      providers: { profiles: [simulatedProfileConfig(simulator, UPSTREAM_KEY)] },
-    }),
-  );
 });
 afterAll(async () => {
   await simulator.close();
@@ -32,11 +24,14 @@ afterAll(async () => {
 });
 
 const start = () =>
-  startServer({
-    configPath: join(directory, 'clawgate.json'),
-    stateDirectory: join(directory, 'state'),
-    port: 0,
-    logger: createLogger({ level: 'silent' }),
+  startConfiguredServer({
+    directory,
+    name: 'clawgate',
+    stateName: 'state',
+    config: {
+      gateway: { token: TOKEN },
+      providers: { profiles: [simulatedProfileConfig(simulator, UPSTREAM_KEY)] },
+    },
   });
 
 describe('idempotency keys', () => {

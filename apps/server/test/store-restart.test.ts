@@ -5,18 +5,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/database.js';
 import { RunStore } from '../src/store/run-store.js';
 import { connectWhenListening, freePort, until } from './support/loopback.js';
+import { CLI, spawnServer } from './support/server-process.js';
 import { simulatedProfileConfig } from './support/simulated-adapter.js';
 
 /**
  * The embedded store across real restarts of a server process: conversations continue, and a
  * process killed with SIGKILL mid-turn loses nothing it had acknowledged.
  */
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const TOKEN = 'store-token-0123456789abcdef';
 const UPSTREAM_KEY = 'store-openai-key';
 
@@ -52,11 +51,7 @@ async function startChild(
   configPath: string,
   port: number,
 ): Promise<{ child: ChildProcess; client: GatewayClient; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [CLI, 'start', '--config', configPath], {
-    env: { PATH: process.env.PATH, HOME: directory },
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const { child, exited } = spawnServer(configPath, directory);
   const client = await connectWhenListening(`ws://127.0.0.1:${port}`, TOKEN);
   return { child, client, exited };
 }

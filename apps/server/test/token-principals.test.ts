@@ -1,11 +1,10 @@
 import { GatewayClient } from '@clawgate/client';
 import { UpstreamSimulator } from '@clawgate/upstream-sim';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
-import { startServer } from '../src/server.js';
+import { startConfiguredServer } from './support/configured-server.js';
 import { simulatedProfileConfig } from './support/simulated-adapter.js';
 
 /** Conversations stay with the token that made them when the configured tokens change. */
@@ -25,20 +24,15 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-async function startWith(token: string, tokens: string[]) {
-  const configPath = join(directory, 'clawgate.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
+function startWith(token: string, tokens: string[]) {
+  return startConfiguredServer({
+    directory,
+    name: 'clawgate',
+    stateName: 'state',
+    config: {
       gateway: { token, tokens },
       providers: { profiles: [simulatedProfileConfig(simulator, UPSTREAM_KEY)] },
-    }),
-  );
-  return startServer({
-    configPath,
-    stateDirectory: join(directory, 'state'),
-    port: 0,
-    logger: createLogger({ level: 'silent' }),
+    },
   });
 }
 

@@ -35,14 +35,20 @@ const dropEveryLink = (scripted: ScriptedGateway): void => {
   for (const socket of scripted.sockets) socket.terminate();
 };
 
+/** Connects a client to `scripted` that retries after 10 ms; the test's cleanup closes it. */
+async function connectTo(scripted: ScriptedGateway): Promise<ReconnectingClient> {
+  client = await ReconnectingClient.connect({
+    url: scripted.url,
+    token: SCRIPTED_TOKEN,
+    initialDelayMs: 10,
+  });
+  return client;
+}
+
 describe('ReconnectingClient', () => {
   it('reconnects after the link drops, resumes its session and delivers each event once', async () => {
     gateway = await ScriptedGateway.start();
-    client = await ReconnectingClient.connect({
-      url: gateway.url,
-      token: SCRIPTED_TOKEN,
-      initialDelayMs: 10,
-    });
+    client = await connectTo(gateway);
     const seqs: number[] = [];
     client.on('agent.event', (params) => seqs.push(params.seq));
     const reconnects: unknown[] = [];
@@ -88,11 +94,7 @@ describe('ReconnectingClient', () => {
 
   it('gives up with UNAUTHORIZED when the gateway no longer accepts its token', async () => {
     gateway = await ScriptedGateway.start();
-    client = await ReconnectingClient.connect({
-      url: gateway.url,
-      token: SCRIPTED_TOKEN,
-      initialDelayMs: 10,
-    });
+    client = await connectTo(gateway);
     const closed = new Promise<Error | undefined>((resolve) => client?.on('close', resolve));
 
     gateway.token = 'rotated-token';
@@ -106,11 +108,7 @@ describe('ReconnectingClient', () => {
 
   it('gives up when the gateway comes back speaking another protocol version', async () => {
     gateway = await ScriptedGateway.start();
-    client = await ReconnectingClient.connect({
-      url: gateway.url,
-      token: SCRIPTED_TOKEN,
-      initialDelayMs: 10,
-    });
+    client = await connectTo(gateway);
     const closed = new Promise<Error | undefined>((resolve) => client?.on('close', resolve));
 
     gateway.connected = { ...gateway.connected, protocol: 99 };
@@ -148,11 +146,7 @@ describe('ReconnectingClient', () => {
 
   it('gives up with RATE_LIMITED and its retryAfterMs when its address is locked out', async () => {
     gateway = await ScriptedGateway.start();
-    client = await ReconnectingClient.connect({
-      url: gateway.url,
-      token: SCRIPTED_TOKEN,
-      initialDelayMs: 10,
-    });
+    client = await connectTo(gateway);
     const closed = new Promise<Error | undefined>((resolve) => client?.on('close', resolve));
 
     gateway.refuseUpgrades = {
@@ -169,11 +163,7 @@ describe('ReconnectingClient', () => {
   it('drops a link whose server went silent for two heartbeats, and reconnects', async () => {
     gateway = await ScriptedGateway.start();
     gateway.connected = { ...gateway.connected, heartbeatMs: 100 };
-    client = await ReconnectingClient.connect({
-      url: gateway.url,
-      token: SCRIPTED_TOKEN,
-      initialDelayMs: 10,
-    });
+    client = await connectTo(gateway);
     const disconnects: Array<{ code: number }> = [];
     client.on('disconnect', (info) => disconnects.push(info));
     const startedAtMs = Date.now();

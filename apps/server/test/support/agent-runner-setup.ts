@@ -5,6 +5,18 @@ import { openDatabase } from '../../src/store/database.js';
 import { RunStore } from '../../src/store/run-store.js';
 import type { ToolRegistry } from '../../src/tools/tool-registry.js';
 
+/** The JSON Schema the built-in calculator shows the model, as upstreams receive it. */
+export const CALCULATOR_SCHEMA = {
+  type: 'object',
+  properties: { expression: { type: 'string', minLength: 1, maxLength: 1000 } },
+  required: ['expression'],
+  additionalProperties: false,
+};
+
+/** The built-in calculator's description, as upstreams receive it. */
+export const CALCULATOR_DESCRIPTION =
+  'Evaluates an arithmetic expression with + - * / % ^ and parentheses.';
+
 /** An `agent.event` as the sink received it: `runId`, `sessionKey`, `type` and its fields. */
 export type RecordedAgentEvent = Record<string, unknown> & { type: string };
 
